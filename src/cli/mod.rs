@@ -1,0 +1,86 @@
+//! Glue between clap and the library: one file per subcommand.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use comention::Gazetteer;
+
+/// Find entities in article text with gazetteers and build co-mention networks.
+#[derive(Debug, Parser)]
+#[command(name = "comention", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Gazetteer tools (lint).
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum GazetteerCommand {}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Gazetteer(g) => match g {},
+    }
+}
+
+/// True when the error chain ends in a broken pipe (e.g. `comention tag … | head -1`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<comention::Error>().is_some_and(|c| {
+                matches!(c, comention::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
+}
+
+/// How the tagger treats letter case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CaseArg {
+    /// An alias matches its own spelling and its ALL-CAPS form.
+    #[default]
+    Smart,
+    /// An alias matches only its own spelling.
+    Sensitive,
+    /// Any case matches.
+    Insensitive,
+}
+
+/// Gazetteer and matching options shared by every command that tags.
+#[derive(Debug, Clone, Args)]
+pub struct GazetteerArgs {
+    /// Gazetteer file (CSV, or spaCy EntityRuler .jsonl); repeat to combine.
+    /// Default: the embedded lists.
+    #[arg(short = 'g', long = "gazetteer", value_name = "FILE")]
+    pub gazetteers: Vec<PathBuf>,
+    /// Letter case rule [default: smart].
+    #[arg(long, value_enum, default_value_t = CaseArg::Smart)]
+    pub case: CaseArg,
+    /// Fold diacritics so that "Turkiye" matches "Türkiye" [default: off].
+    #[arg(long)]
+    pub fold_diacritics: bool,
+    /// Do not match adjectival/demonym aliases ("Russian", "Kazakh") [default: they match].
+    #[arg(long)]
+    pub no_adjectives: bool,
+}
+
+impl GazetteerArgs {
+    /// Loads the gazetteers named with `-g`, or the embedded default.
+    pub fn load(&self) -> anyhow::Result<Gazetteer> {
+        if self.gazetteers.is_empty() {
+            return Ok(Gazetteer::embedded());
+        }
+        let gaz = Gazetteer::from_paths(&self.gazetteers).context("loading the gazetteer")?;
+        Ok(gaz)
+    }
+}

@@ -1,0 +1,1 @@
+//! Lints gazetteers. TODO(helper): implement.
