@@ -74,3 +74,10 @@ impl Tagger {
             .collect()
     }
 }
+
+/// The form of an alias that the tagger matches (whitespace runs, quotes and
+/// dashes normalised); two aliases with the same key are the same pattern.
+/// TODO(lead): real normalisation.
+pub fn alias_key(alias: &str) -> String {
+    alias.split_whitespace().collect::<Vec<_>>().join(" ")
+}
