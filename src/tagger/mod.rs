@@ -1,8 +1,58 @@
-//! The tagger. TODO(lead): real implementation; this is a naive stand-in.
+//! The tagger: finds gazetteer aliases in text, exactly.
+//!
+//! An Aho-Corasick automaton over every alias (and the forms smart case adds)
+//! finds candidates leftmost-longest; each candidate then has to pass the
+//! word-boundary, possessive and URL checks. A candidate that fails does not
+//! hide a shorter valid one: the search resumes inside it. The automaton runs
+//! on a normalised copy of the text (see below) and every hit is mapped back,
+//! so a mention's `start..end` always slices the original text.
+//!
+//! # Matching rules
+//!
+//! | alias | text | match |
+//! |---|---|---|
+//! | `Kazakhstan` | `Kazakhstan`, `KAZAKHSTAN` | yes (smart case: own spelling and ALL CAPS) |
+//! | `Kazakhstan` | `kazakhstan` | no (lower-case text never matches a capitalised alias) |
+//! | `Türkiye` | `TÜRKİYE` (Turkish dotted İ) | yes |
+//! | `Turkey` | `turkey` (the bird) | no |
+//! | `BRI` | `BRI` | yes; `bri`, `Bri`, `BRICS`, `bright`: no (all-caps aliases match exactly) |
+//! | `Xi` | `XI` | no (aliases shorter than 3 letters get no ALL-CAPS form: Roman numerals) |
+//! | `the Kremlin` | `The Kremlin` | yes (an alias that starts lower-case also matches capitalised) |
+//! | `Iran` | `Iranian` | no (word boundary), unless `Iranian` is an alias |
+//! | `Russia` | `Russia's`, `Russia’s`, `Russias`, `RUSSIA'S` | yes, the mention covers `Russia` only |
+//! | `US` | `USS` | no (the lost-apostrophe `s` follows lower-case letters only, or `S` after an ALL-CAPS form) |
+//! | `Xi Jinping` | `Xi\nJinping`, `Xi  Jinping`, `Xi\u{A0}Jinping` | yes (any whitespace run matches a space) |
+//! | `Côte d'Ivoire` | `Côte d’Ivoire` | yes (curly and straight quotes are equal) |
+//! | `Russia-Ukraine` | `Russia–Ukraine` | yes (hyphen and dash variants are equal) |
+//! | `Kazakhstan` | `Kazakh\u{AD}stan` | yes (soft hyphens and zero-width characters are ignored) |
+//! | `Türkiye` | `Turkiye` | only with diacritic folding on |
+//! | `Kazakhstan` | `https://x.kz/Kazakhstan-news` | no (inside a URL) |
+//! | `Vladimir Putin`, `Putin` | `President Vladimir Putin` | `Vladimir Putin` only (leftmost-longest) |
+//! | `Nord Stream`, `Nord Stream 2` | `Nord Stream 23` | `Nord Stream` (a rejected longer hit does not hide a shorter one) |
+//!
+//! Case modes: [`Case::Smart`] (the table above), [`Case::Sensitive`] (own
+//! spelling only) and [`Case::Insensitive`] (any case).
+//!
+//! # Alias conflicts
+//!
+//! When two entities claim the same alias (after normalisation), one wins, by
+//! the first rule that tells them apart: (1) the alias as written beats a form
+//! that smart case added (ALL CAPS, capitalised); (2) an alias that is the
+//! entity's name beats one that is not; (3) a plain alias beats an adjectival
+//! one; (4) the entity loaded first (earlier `-g` file, earlier row) wins.
+//! `comention gazetteer lint` lists every conflict.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+mod boundary;
+mod fold;
 
-use crate::gazetteer::Gazetteer;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+
+use crate::corpus::segment;
+use crate::gazetteer::{Entity, Gazetteer};
+use fold::{Normalizer, OffsetMap};
 
 /// One hit of an entity in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,33 +73,229 @@ pub struct Mention {
     pub paragraph: u32,
 }
 
+impl Mention {
+    /// The mention's text: the slice of the original text it covers.
+    ///
+    /// ```
+    /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nru,COUNTRY,Russia,\n")?;
+    /// let text = "Russia’s exports";
+    /// let m = comention::Tagger::new(&gaz).tag(text)[0];
+    /// assert_eq!(m.text(text), "Russia");
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// How letter case is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Case {
+    /// An alias matches its own spelling and its ALL-CAPS form.
+    #[default]
+    Smart,
+    /// An alias matches its own spelling only.
+    Sensitive,
+    /// Any case matches.
+    Insensitive,
+}
+
+/// Options for building a [`Tagger`].
+///
+/// ```
+/// use comention::tagger::{Case, TaggerBuilder};
+/// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\ntr,COUNTRY,Türkiye,\n")?;
+/// let tagger = TaggerBuilder::new().fold_diacritics(true).build(&gaz);
+/// assert_eq!(tagger.tag("Turkiye and TURKIYE").len(), 2);
+/// # Ok::<(), comention::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaggerBuilder {
+    case: Case,
+    fold_diacritics: bool,
+    adjectives: bool,
+    sentences: bool,
+}
+
+impl Default for TaggerBuilder {
+    fn default() -> Self {
+        TaggerBuilder {
+            case: Case::Smart,
+            fold_diacritics: false,
+            adjectives: true,
+            sentences: true,
+        }
+    }
+}
+
+impl TaggerBuilder {
+    /// Default options: smart case, no diacritic folding, adjectives on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the case rule (default [`Case::Smart`]).
+    pub fn case(mut self, case: Case) -> Self {
+        self.case = case;
+        self
+    }
+
+    /// Folds diacritics on both sides, so `Turkiye` matches `Türkiye` (default off).
+    pub fn fold_diacritics(mut self, yes: bool) -> Self {
+        self.fold_diacritics = yes;
+        self
+    }
+
+    /// Matches adjectival/demonym aliases such as `Russian` (default on).
+    pub fn adjectives(mut self, yes: bool) -> Self {
+        self.adjectives = yes;
+        self
+    }
+
+    /// Numbers sentences and paragraphs in each mention (default on; off
+    /// leaves both at 0 and saves the segmentation pass).
+    pub fn sentences(mut self, yes: bool) -> Self {
+        self.sentences = yes;
+        self
+    }
+
+    /// Builds the automaton over the gazetteer's aliases.
+    pub fn build(&self, gazetteer: &Gazetteer) -> Tagger {
+        Tagger::build(gazetteer, *self)
+    }
+}
+
+/// What a pattern of the automaton stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pattern {
+    entity: u32,
+    /// The pattern is a form smart case added (ALL CAPS or capitalised).
+    is_added_form: bool,
+    /// The pattern is the ALL-CAPS form of a mixed-case alias (allows `S`
+    /// as the lost-apostrophe suffix: `RUSSIAS`).
+    is_caps_form: bool,
+    /// The alias ends in a lower-case letter or is an ALL-CAPS form, so the
+    /// apostrophe-less possessive applies.
+    lost_apostrophe: bool,
+    first: char,
+    last: char,
+}
+
+impl Pattern {
+    /// Sort key of the conflict rule (smaller wins); see the module doc.
+    fn rank(&self, is_name: bool, is_adjective: bool) -> (bool, bool, bool, u32) {
+        (self.is_added_form, !is_name, is_adjective, self.entity)
+    }
+}
+
 /// Finds gazetteer entities in text.
+///
+/// ```
+/// let gaz = comention::Gazetteer::from_csv_str(
+///     "id,type,name,aliases\nputin,PERSON,Vladimir Putin,Putin\nru,COUNTRY,Russia,Russian\n",
+/// )?;
+/// let tagger = comention::Tagger::new(&gaz);
+/// let text = "Russian President Vladimir Putin met officials.";
+/// let found: Vec<_> = tagger.tag(text).iter().map(|m| m.text(text)).collect();
+/// assert_eq!(found, ["Russian", "Vladimir Putin"]);
+/// # Ok::<(), comention::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Tagger {
     gazetteer: Gazetteer,
-    automaton: AhoCorasick,
-    pattern_entity: Vec<u32>,
+    options: TaggerBuilder,
+    normalizer: Normalizer,
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
 }
 
+/// Per-thread scratch space, so tagging a document allocates only its mentions.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    map: OffsetMap,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Above this many patterns the automaton is a contiguous NFA instead of a
+/// DFA: the DFA is fastest but its memory explodes on large gazetteers.
+const DFA_MAX_PATTERNS: usize = 20_000;
+
 impl Tagger {
-    /// Builds a tagger with the default options.
+    /// Builds a tagger with the default options (see [`TaggerBuilder`]).
     pub fn new(gazetteer: &Gazetteer) -> Self {
-        let mut patterns = Vec::new();
-        let mut pattern_entity = Vec::new();
-        for (i, e) in gazetteer.entities().iter().enumerate() {
-            for a in &e.aliases {
-                patterns.push(a.text.clone());
-                pattern_entity.push(i as u32);
+        TaggerBuilder::new().build(gazetteer)
+    }
+
+    fn build(gazetteer: &Gazetteer, options: TaggerBuilder) -> Self {
+        let normalizer = Normalizer {
+            fold_diacritics: options.fold_diacritics,
+            lowercase: options.case == Case::Insensitive,
+        };
+        // pattern text -> (pattern, conflict rank)
+        type Rank = (bool, bool, bool, u32);
+        let mut table: HashMap<String, (Pattern, Rank)> = HashMap::new();
+        let mut offer = |key: String, pattern: Pattern, is_name: bool, is_adjective: bool| {
+            let rank = pattern.rank(is_name, is_adjective);
+            match table.get(&key) {
+                Some((_, existing)) if *existing <= rank => {}
+                _ => {
+                    table.insert(key, (pattern, rank));
+                }
+            }
+        };
+        for (index, entity) in gazetteer.entities().iter().enumerate() {
+            let entity_index = u32::try_from(index).expect("fewer than 2^32 entities");
+            for alias in &entity.aliases {
+                if alias.is_adjective && !options.adjectives {
+                    continue;
+                }
+                let key = normalizer.alias(&alias.text);
+                if key.is_empty() {
+                    continue;
+                }
+                let is_name = alias.text == entity.name;
+                for (form, is_added_form, is_caps_form) in forms(&key, options.case) {
+                    let (Some(first), Some(last)) = (form.chars().next(), form.chars().next_back())
+                    else {
+                        continue;
+                    };
+                    let pattern = Pattern {
+                        entity: entity_index,
+                        is_added_form,
+                        is_caps_form,
+                        lost_apostrophe: last.is_lowercase() || is_caps_form,
+                        first,
+                        last,
+                    };
+                    offer(form, pattern, is_name, alias.is_adjective);
+                }
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .expect("automaton");
+        let mut entries: Vec<(String, Pattern)> =
+            table.into_iter().map(|(k, (p, _))| (k, p)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let automaton = (!entries.is_empty()).then(|| {
+            let kind = if entries.len() <= DFA_MAX_PATTERNS {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(kind))
+                .build(entries.iter().map(|(k, _)| k))
+                .expect("aliases are non-empty and the pattern count fits")
+        });
         Tagger {
             gazetteer: gazetteer.clone(),
+            options,
+            normalizer,
             automaton,
-            pattern_entity,
+            patterns: entries.into_iter().map(|(_, p)| p).collect(),
         }
     }
 
@@ -58,26 +304,198 @@ impl Tagger {
         &self.gazetteer
     }
 
-    /// Finds the mentions in `text`.
+    /// The entity a mention refers to.
+    ///
+    /// ```
+    /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// let tagger = comention::Tagger::new(&gaz);
+    /// let m = tagger.tag("KAZAKHSTAN")[0];
+    /// assert_eq!(tagger.entity(&m).id, "kz");
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn entity(&self, mention: &Mention) -> &Entity {
+        &self.gazetteer.entities()[mention.entity as usize]
+    }
+
+    /// Number of patterns in the automaton (aliases plus the forms smart
+    /// case adds, after removing duplicates).
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Finds the mentions in `text`: sorted, non-overlapping, with byte and
+    /// char offsets into `text` and sentence and paragraph numbers.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
-        self.automaton
-            .find_iter(text)
-            .map(|m| Mention {
-                start: m.start(),
-                end: m.end(),
-                char_start: text[..m.start()].chars().count(),
-                char_end: text[..m.end()].chars().count(),
-                entity: self.pattern_entity[m.pattern().as_usize()],
-                sentence: 0,
-                paragraph: 0,
-            })
-            .collect()
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut mentions = Vec::new();
+        if self.normalizer.is_noop(text) {
+            self.scan(automaton, text, None, &mut mentions);
+        } else {
+            SCRATCH.with(|scratch| {
+                let mut scratch = scratch.borrow_mut();
+                let Scratch { text: norm, map } = &mut *scratch;
+                self.normalizer.text_into(text, norm, map);
+                let map = (!map.is_identity()).then_some(&*map);
+                self.scan(automaton, norm, map, &mut mentions);
+            });
+        }
+        if !mentions.is_empty() {
+            fill_positions(text, &mut mentions, self.options.sentences);
+        }
+        mentions
+    }
+
+    /// Runs the automaton over `norm` and pushes accepted hits, mapped to
+    /// original offsets when `map` is given.
+    fn scan(
+        &self,
+        automaton: &AhoCorasick,
+        norm: &str,
+        map: Option<&OffsetMap>,
+        out: &mut Vec<Mention>,
+    ) {
+        let mut at = 0;
+        while at < norm.len() {
+            let Some(hit) = automaton.find(Input::new(norm).range(at..)) else {
+                break;
+            };
+            match self.accept(
+                automaton,
+                norm,
+                hit.start(),
+                hit.end(),
+                hit.pattern().as_usize(),
+            ) {
+                Some((end, pattern)) => {
+                    let (start, end_orig) = match map {
+                        Some(map) => (map.start(hit.start()), map.end(end)),
+                        None => (hit.start(), end),
+                    };
+                    out.push(Mention {
+                        start,
+                        end: end_orig,
+                        char_start: 0,
+                        char_end: 0,
+                        entity: self.patterns[pattern].entity,
+                        sentence: 0,
+                        paragraph: 0,
+                    });
+                    at = end;
+                }
+                None => {
+                    // Resume inside the rejected hit, one char further on.
+                    at = hit.start()
+                        + boundary::char_at(norm, hit.start()).map_or(1, char::len_utf8);
+                }
+            }
+        }
+    }
+
+    /// Checks a candidate at `start..end`; when it fails, tries the shorter
+    /// candidates that start at the same place. Returns the accepted end and
+    /// pattern.
+    fn accept(
+        &self,
+        automaton: &AhoCorasick,
+        norm: &str,
+        start: usize,
+        mut end: usize,
+        mut pattern: usize,
+    ) -> Option<(usize, usize)> {
+        if boundary::in_url(norm, start) {
+            return None;
+        }
+        loop {
+            if self.passes(norm, start, end, &self.patterns[pattern]) {
+                return Some((end, pattern));
+            }
+            // The longest match in start..end-1 that still starts at `start`.
+            let shorter = automaton.find(Input::new(norm).range(start..end - 1))?;
+            if shorter.start() != start {
+                return None;
+            }
+            end = shorter.end();
+            pattern = shorter.pattern().as_usize();
+        }
+    }
+
+    fn passes(&self, norm: &str, start: usize, end: usize, p: &Pattern) -> bool {
+        boundary::starts_word(norm, start, p.first)
+            && boundary::ending(norm, end, p.last, p.lost_apostrophe, p.is_caps_form)
+                != boundary::Ending::Glued
     }
 }
 
-/// The form of an alias that the tagger matches (whitespace runs, quotes and
-/// dashes normalised); two aliases with the same key are the same pattern.
-/// TODO(lead): real normalisation.
-pub fn alias_key(alias: &str) -> String {
-    alias.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The forms of a normalised alias that the automaton matches, with
+/// `(is_added_form, is_caps_form)` flags.
+fn forms(key: &str, case: Case) -> Vec<(String, bool, bool)> {
+    let mut out = vec![(key.to_string(), false, false)];
+    if case != Case::Smart {
+        return out;
+    }
+    let letters = key.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= 3 && key.chars().any(char::is_lowercase) {
+        let caps = Normalizer::default().alias(&key.to_uppercase());
+        if caps != key {
+            out.push((caps, true, true));
+        }
+    }
+    let mut chars = key.chars();
+    if let Some(first) = chars.next().filter(|c| c.is_lowercase()) {
+        let capitalised: String = first.to_uppercase().chain(chars).collect();
+        out.push((capitalised, true, false));
+    }
+    out
 }
+
+/// Fills char offsets and sentence/paragraph numbers of sorted mentions.
+fn fill_positions(text: &str, mentions: &mut [Mention], sentences: bool) {
+    let bytes = text.as_bytes();
+    let count_chars = |from: usize, to: usize| {
+        bytes[from..to]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count()
+    };
+    let (mut byte, mut chars) = (0, 0);
+    for m in mentions.iter_mut() {
+        chars += count_chars(byte, m.start);
+        m.char_start = chars;
+        chars += count_chars(m.start, m.end);
+        m.char_end = chars;
+        byte = m.end;
+    }
+    if sentences {
+        let sentence_spans = segment::sentences(text);
+        let paragraph_spans = segment::paragraphs(text);
+        for m in mentions.iter_mut() {
+            m.sentence = span_index(&sentence_spans, m.start);
+            m.paragraph = span_index(&paragraph_spans, m.start);
+        }
+    }
+}
+
+/// Index of the span that holds byte `offset` (or the last one that starts
+/// before it).
+fn span_index(spans: &[segment::Span], offset: usize) -> u32 {
+    let i = spans
+        .partition_point(|s| s.start <= offset)
+        .saturating_sub(1);
+    u32::try_from(i).expect("fewer than 2^32 sentences")
+}
+
+/// The form of an alias that the tagger matches with default options
+/// (whitespace runs, quotes and dashes normalised, trimmed); two aliases with
+/// the same key are the same pattern.
+///
+/// ```
+/// assert_eq!(comention::tagger::alias_key(" Côte d’Ivoire "), "Côte d'Ivoire");
+/// ```
+pub fn alias_key(alias: &str) -> String {
+    Normalizer::default().alias(alias)
+}
+
+#[cfg(test)]
+mod tests;

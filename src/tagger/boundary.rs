@@ -1,0 +1,133 @@
+//! Word-boundary, possessive and URL checks around a candidate hit.
+//!
+//! All checks run on the normalised text (where `’` is already `'`), and
+//! look at one character on each side, so they cost nothing per byte of text.
+
+/// True for characters that continue a word: letters, digits, combining
+/// marks and `_`.
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The character just before byte `i`, if any.
+pub(crate) fn char_before(text: &str, i: usize) -> Option<char> {
+    text[..i].chars().next_back()
+}
+
+/// The character at byte `i`, if any.
+pub(crate) fn char_at(text: &str, i: usize) -> Option<char> {
+    text[i..].chars().next()
+}
+
+/// True when no word continues across byte `i` from the left, given that the
+/// hit starts with `first`.
+pub(crate) fn starts_word(text: &str, i: usize, first: char) -> bool {
+    !is_word_char(first) || !char_before(text, i).is_some_and(is_word_char)
+}
+
+/// How a hit ending at byte `end` may be followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// A word boundary (or the alias does not end in a word character).
+    Clean,
+    /// A possessive: `'s`, `'S` or the apostrophe-less `s` of scraped text.
+    Possessive,
+    /// Glued to more word characters: not a hit.
+    Glued,
+}
+
+/// Classifies what follows a hit that ends with `last` at byte `end`.
+/// `lost_apostrophe` allows the bare suffix `s` (and `S` when `caps_suffix`).
+pub(crate) fn ending(
+    text: &str,
+    end: usize,
+    last: char,
+    lost_apostrophe: bool,
+    caps_suffix: bool,
+) -> Ending {
+    if !is_word_char(last) {
+        return Ending::Clean;
+    }
+    let rest = &text[end..];
+    let mut chars = rest.chars();
+    let Some(next) = chars.next() else {
+        return Ending::Clean;
+    };
+    if !is_word_char(next) {
+        if next == '\'' {
+            let after = chars.clone().next();
+            if matches!(after, Some('s' | 'S')) && !chars.nth(1).is_some_and(is_word_char) {
+                return Ending::Possessive;
+            }
+        }
+        return Ending::Clean;
+    }
+    let suffix_ok = next == 's' || (caps_suffix && next == 'S');
+    if lost_apostrophe
+        && suffix_ok
+        && last.is_alphabetic()
+        && !chars.next().is_some_and(is_word_char)
+    {
+        return Ending::Possessive;
+    }
+    Ending::Glued
+}
+
+/// True when byte `i` lies inside a URL-like token (`http://…`, `https://…`,
+/// `www.…`): names glued into web addresses are not mentions.
+pub(crate) fn in_url(text: &str, i: usize) -> bool {
+    // The token is the run of non-whitespace characters around `i`; look back
+    // at most 2 KiB so that a pathological text cannot make this quadratic.
+    let bytes = text.as_bytes();
+    let floor = i.saturating_sub(2048);
+    let mut start = i;
+    while start > floor && !bytes[start - 1].is_ascii_whitespace() {
+        start -= 1;
+    }
+    let token = &bytes[start..i];
+    let has = |needle: &[u8]| {
+        token
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"http://") || has(b"https://") || has(b"www.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endings() {
+        assert_eq!(ending("Russia is", 6, 'a', true, false), Ending::Clean);
+        assert_eq!(ending("Russia's", 6, 'a', true, false), Ending::Possessive);
+        assert_eq!(
+            ending("Russias gas", 6, 'a', true, false),
+            Ending::Possessive
+        );
+        assert_eq!(ending("Russias gas", 6, 'a', false, false), Ending::Glued);
+        assert_eq!(ending("Russian", 6, 'a', true, false), Ending::Glued);
+        assert_eq!(ending("Russiasx", 6, 'a', true, false), Ending::Glued);
+        assert_eq!(ending("RUSSIAS", 6, 'A', true, true), Ending::Possessive);
+        assert_eq!(ending("USS Enterprise", 2, 'S', true, false), Ending::Glued);
+        assert_eq!(ending("Russia'sx", 6, 'a', true, false), Ending::Clean);
+        assert_eq!(ending("G20s", 3, '0', true, false), Ending::Glued);
+        assert_eq!(ending("U.S.A", 4, '.', true, false), Ending::Clean);
+    }
+
+    #[test]
+    fn starts() {
+        assert!(starts_word("in Iran", 3, 'I'));
+        assert!(!starts_word("BRICS", 1, 'R'));
+        assert!(starts_word("x/RL", 2, 'R'));
+        assert!(starts_word("a.U.S.", 2, '.'));
+    }
+
+    #[test]
+    fn urls() {
+        let t = "see https://example.com/kazakhstan-role and Kazakhstan";
+        assert!(in_url(t, t.find("kazakhstan").unwrap()));
+        assert!(!in_url(t, t.rfind("Kazakhstan").unwrap()));
+        assert!(in_url("www.Kazakhstan.kz", 4));
+    }
+}

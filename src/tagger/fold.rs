@@ -1,0 +1,464 @@
+//! Normalisation of text and aliases before matching, with a map back to
+//! the original byte offsets.
+//!
+//! Both sides go through the same [`Normalizer`]: runs of whitespace become
+//! one space, curly quotes become straight ones, dash variants become `-`,
+//! invisible format characters (soft hyphen, zero-width space/joiners, BOM)
+//! are dropped, the Turkish capital `İ` becomes `I` (so that the ALL-CAPS
+//! `TÜRKİYE` meets the upper-cased alias `TÜRKIYE`), and, on request,
+//! diacritics are folded and letters lower-cased. The matcher runs on the
+//! normalised text; [`OffsetMap`] turns its offsets back into offsets of the
+//! original text, so mentions always slice the original exactly.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// How text is normalised before matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Normalizer {
+    /// Fold diacritics (`Türkiye` → `Turkiye`, `ø` → `o`, `ß` → `ss`).
+    pub fold_diacritics: bool,
+    /// Lower-case every letter (case-insensitive matching).
+    pub lowercase: bool,
+}
+
+/// A point where normalised and original offsets stop moving together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Anchor {
+    /// Byte offset in the normalised text.
+    norm: usize,
+    /// Byte offset in the original text.
+    orig: usize,
+    /// For a replaced unit (e.g. a whitespace run or `’`), the original end of
+    /// the unit; `None` where the texts advance byte for byte from here.
+    unit_end: Option<usize>,
+}
+
+/// Maps byte offsets of the normalised text back to the original text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OffsetMap {
+    anchors: Vec<Anchor>,
+}
+
+impl OffsetMap {
+    fn clear(&mut self) {
+        self.anchors.clear();
+        self.anchors.push(Anchor {
+            norm: 0,
+            orig: 0,
+            unit_end: None,
+        });
+    }
+
+    /// True when no offset moved: normalised offsets equal original offsets.
+    pub fn is_identity(&self) -> bool {
+        match self.anchors.as_slice() {
+            [] => true,
+            [only] => only.orig == 0,
+            _ => false,
+        }
+    }
+
+    /// Original offset of the normalised offset `p` taken as a start.
+    pub fn start(&self, p: usize) -> usize {
+        let i = self.anchors.partition_point(|a| a.norm <= p) - 1;
+        let a = self.anchors[i];
+        match a.unit_end {
+            Some(_) => a.orig,
+            None => a.orig + (p - a.norm),
+        }
+    }
+
+    /// Original offset of the normalised offset `p` taken as an exclusive end.
+    pub fn end(&self, p: usize) -> usize {
+        if p == 0 {
+            return 0;
+        }
+        let i = self.anchors.partition_point(|a| a.norm < p) - 1;
+        let a = self.anchors[i];
+        match a.unit_end {
+            Some(end) => end,
+            None => a.orig + (p - a.norm),
+        }
+    }
+
+    fn push(&mut self, anchor: Anchor) {
+        let last = self
+            .anchors
+            .last_mut()
+            .expect("the map starts with an anchor");
+        if last.norm == anchor.norm && last.unit_end.is_none() && anchor.unit_end.is_none() {
+            *last = anchor;
+        } else {
+            self.anchors.push(anchor);
+        }
+    }
+}
+
+/// What one original character becomes.
+enum Replacement {
+    /// Kept as it is.
+    Keep,
+    /// Dropped (format characters).
+    Drop,
+    /// Part of a whitespace run, which becomes one space.
+    Space,
+    /// Replaced by one character.
+    Char(char),
+    /// Replaced by several characters (folding, lower-casing).
+    Chars(smallvec_like::Chars),
+}
+
+/// A tiny inline char buffer, so that folding a character allocates nothing.
+mod smallvec_like {
+    /// Up to four chars.
+    #[derive(Clone, Copy)]
+    pub struct Chars {
+        buf: [char; 4],
+        len: u8,
+    }
+
+    impl Chars {
+        pub fn new() -> Self {
+            Chars {
+                buf: ['\0'; 4],
+                len: 0,
+            }
+        }
+        pub fn push(&mut self, c: char) {
+            if (self.len as usize) < self.buf.len() {
+                self.buf[self.len as usize] = c;
+                self.len += 1;
+            }
+        }
+        pub fn as_slice(&self) -> &[char] {
+            &self.buf[..self.len as usize]
+        }
+    }
+}
+
+/// Quote marks that count as the straight apostrophe.
+fn is_single_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{FF07}'
+    )
+}
+
+/// Quote marks that count as the straight double quote.
+fn is_double_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}'
+    )
+}
+
+/// Hyphen and dash variants that count as `-`.
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+    )
+}
+
+/// Invisible characters that are dropped: soft hyphen, zero-width space and
+/// joiners, word joiner, BOM.
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Letters that have no canonical decomposition but fold to ASCII.
+fn fold_special(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ø' => "o",
+        'Ø' => "O",
+        'ł' => "l",
+        'Ł' => "L",
+        'đ' | 'ð' => "d",
+        'Đ' | 'Ð' => "D",
+        'ħ' => "h",
+        'Ħ' => "H",
+        'ı' => "i",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ß' => "ss",
+        'þ' => "th",
+        'Þ' => "TH",
+        _ => return None,
+    })
+}
+
+impl Normalizer {
+    fn replacement(&self, c: char) -> Replacement {
+        if c.is_whitespace() {
+            return Replacement::Space;
+        }
+        if c.is_ascii() {
+            return if self.lowercase && c.is_ascii_uppercase() {
+                Replacement::Char(c.to_ascii_lowercase())
+            } else {
+                Replacement::Keep
+            };
+        }
+        if is_single_quote(c) {
+            return Replacement::Char('\'');
+        }
+        if is_double_quote(c) {
+            return Replacement::Char('"');
+        }
+        if is_dash(c) {
+            return Replacement::Char('-');
+        }
+        if is_dropped(c) {
+            return Replacement::Drop;
+        }
+        let mut out = smallvec_like::Chars::new();
+        let base = if c == '\u{0130}' { 'I' } else { c };
+        if self.fold_diacritics {
+            if let Some(s) = fold_special(base) {
+                s.chars().for_each(|f| out.push(f));
+            } else {
+                decompose_canonical(base, |d| {
+                    if !is_combining_mark(d) {
+                        out.push(d);
+                    }
+                });
+            }
+        } else {
+            out.push(base);
+        }
+        if self.lowercase {
+            let mut lower = smallvec_like::Chars::new();
+            for &f in out.as_slice() {
+                f.to_lowercase().for_each(|l| lower.push(l));
+            }
+            out = lower;
+        }
+        match out.as_slice() {
+            [] => Replacement::Drop,
+            [only] if *only == c => Replacement::Keep,
+            [only] => Replacement::Char(*only),
+            _ => Replacement::Chars(out),
+        }
+    }
+
+    /// True when `text` needs no normalisation: it would come out unchanged.
+    /// This is the fast path for plain ASCII text with single spaces.
+    pub fn is_noop(&self, text: &str) -> bool {
+        if self.lowercase {
+            return false;
+        }
+        let bytes = text.as_bytes();
+        let mut previous_space = false;
+        for &b in bytes {
+            if b >= 0x80 {
+                return false;
+            }
+            let is_space = b == b' ';
+            if (is_space && previous_space) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                return false;
+            }
+            previous_space = is_space;
+        }
+        true
+    }
+
+    /// Normalises an alias: the same rules as text, trimmed.
+    pub fn alias(&self, alias: &str) -> String {
+        let mut out = String::with_capacity(alias.len());
+        let mut map = OffsetMap::default();
+        self.text_into(alias.trim(), &mut out, &mut map);
+        out.trim().to_string()
+    }
+
+    /// Writes the normalised form of `text` into `out` and the offset map
+    /// into `map` (both cleared first).
+    pub fn text_into(&self, text: &str, out: &mut String, map: &mut OffsetMap) {
+        out.clear();
+        map.clear();
+        out.reserve(text.len());
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII letters, digits and punctuation: the common case.
+            if b < 0x80 && b > b' ' && !(self.lowercase && b.is_ascii_uppercase()) {
+                let run_start = i;
+                while i < bytes.len()
+                    && bytes[i] < 0x80
+                    && bytes[i] > b' '
+                    && !(self.lowercase && bytes[i].is_ascii_uppercase())
+                {
+                    i += 1;
+                }
+                out.push_str(&text[run_start..i]);
+                continue;
+            }
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            let len = c.len_utf8();
+            match self.replacement(c) {
+                Replacement::Keep => {
+                    out.push(c);
+                    i += len;
+                }
+                Replacement::Space => {
+                    let mut end = i + len;
+                    for next in text[end..].chars() {
+                        if next.is_whitespace() {
+                            end += next.len_utf8();
+                        } else {
+                            break;
+                        }
+                    }
+                    self.replace(out, map, i, end, &[' ']);
+                    i = end;
+                }
+                Replacement::Drop => {
+                    self.replace(out, map, i, i + len, &[]);
+                    i += len;
+                }
+                Replacement::Char(r) => {
+                    self.replace(out, map, i, i + len, &[r]);
+                    i += len;
+                }
+                Replacement::Chars(chars) => {
+                    self.replace(out, map, i, i + len, chars.as_slice());
+                    i += len;
+                }
+            }
+        }
+    }
+
+    /// Emits `with` for the original bytes `start..end`, recording anchors
+    /// only when the byte lengths differ.
+    fn replace(
+        &self,
+        out: &mut String,
+        map: &mut OffsetMap,
+        start: usize,
+        end: usize,
+        with: &[char],
+    ) {
+        let norm_start = out.len();
+        with.iter().for_each(|&c| out.push(c));
+        let norm_len = out.len() - norm_start;
+        if norm_len == end - start {
+            return;
+        }
+        if norm_len > 0 {
+            map.push(Anchor {
+                norm: norm_start,
+                orig: start,
+                unit_end: Some(end),
+            });
+        }
+        map.push(Anchor {
+            norm: out.len(),
+            orig: end,
+            unit_end: None,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalise(n: Normalizer, text: &str) -> (String, OffsetMap) {
+        let mut out = String::new();
+        let mut map = OffsetMap::default();
+        n.text_into(text, &mut out, &mut map);
+        (out, map)
+    }
+
+    #[test]
+    fn whitespace_runs_become_one_space_and_map_back() {
+        let text = "Xi\n\t Jinping said";
+        let (norm, map) = normalise(Normalizer::default(), text);
+        assert_eq!(norm, "Xi Jinping said");
+        let s = norm.find("Jinping").unwrap();
+        assert_eq!(&text[map.start(s)..map.end(s + 7)], "Jinping");
+        assert_eq!(&text[map.start(0)..map.end(10)], "Xi\n\t Jinping");
+    }
+
+    #[test]
+    fn single_newline_keeps_offsets() {
+        let (norm, map) = normalise(Normalizer::default(), "a\nb");
+        assert_eq!(norm, "a b");
+        assert!(map.is_identity());
+    }
+
+    #[test]
+    fn curly_quotes_dashes_and_dropped_characters() {
+        let text = "Russia\u{2019}s \u{201C}war\u{201D} Russia\u{2013}Ukraine Kazakh\u{AD}stan";
+        let (norm, map) = normalise(Normalizer::default(), text);
+        assert_eq!(norm, "Russia's \"war\" Russia-Ukraine Kazakhstan");
+        let s = norm.find("Kazakhstan").unwrap();
+        assert_eq!(&text[map.start(s)..map.end(s + 10)], "Kazakh\u{AD}stan");
+        let s = norm.find("Ukraine").unwrap();
+        assert_eq!(&text[map.start(s)..map.end(s + 7)], "Ukraine");
+        let s = norm.find("Russia's").unwrap();
+        assert_eq!(&text[map.start(s)..map.end(s + 6)], "Russia");
+    }
+
+    #[test]
+    fn dropped_character_after_a_word_is_not_part_of_it() {
+        let text = "Astana\u{200B} talks";
+        let (norm, map) = normalise(Normalizer::default(), text);
+        assert_eq!(norm, "Astana talks");
+        assert_eq!(map.end(6), 6);
+        assert_eq!(map.start(7), 10);
+    }
+
+    #[test]
+    fn turkish_dotted_capital_i_becomes_i() {
+        let (norm, _) = normalise(Normalizer::default(), "TÜRKİYE");
+        assert_eq!(norm, "TÜRKIYE");
+        assert_eq!(norm, "Türkiye".to_uppercase());
+    }
+
+    #[test]
+    fn diacritic_folding() {
+        let n = Normalizer {
+            fold_diacritics: true,
+            lowercase: false,
+        };
+        let text = "Türkiye Erdoğan Łódź TÜRKİYE";
+        let (norm, map) = normalise(n, text);
+        assert_eq!(norm, "Turkiye Erdogan Lodz TURKIYE");
+        let s = norm.find("Erdogan").unwrap();
+        assert_eq!(&text[map.start(s)..map.end(s + 7)], "Erdoğan");
+        let s = norm.find("TURKIYE").unwrap();
+        assert_eq!(&text[map.start(s)..map.end(s + 7)], "TÜRKİYE");
+    }
+
+    #[test]
+    fn lowercasing() {
+        let n = Normalizer {
+            fold_diacritics: false,
+            lowercase: true,
+        };
+        let (norm, _) = normalise(n, "KAZAKHSTAN and Türkiye");
+        assert_eq!(norm, "kazakhstan and türkiye");
+    }
+
+    #[test]
+    fn noop_detection() {
+        let n = Normalizer::default();
+        assert!(n.is_noop("Plain ASCII text. Two sentences."));
+        assert!(!n.is_noop("Two  spaces"));
+        assert!(!n.is_noop("line\nbreak"));
+        assert!(!n.is_noop("Türkiye"));
+    }
+
+    #[test]
+    fn alias_normalisation_trims_and_collapses() {
+        let n = Normalizer::default();
+        assert_eq!(n.alias("  Xi \u{A0} Jinping "), "Xi Jinping");
+        assert_eq!(n.alias("Côte d\u{2019}Ivoire"), "Côte d'Ivoire");
+    }
+}

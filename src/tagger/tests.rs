@@ -1,0 +1,396 @@
+//! The matching-rule table of the module doc, one row per case.
+
+use super::*;
+
+/// Tags `text` with a gazetteer whose entity `e{i}` has the alias `aliases[i]`
+/// and returns the byte ranges found.
+fn hits(aliases: &[&str], text: &str, builder: TaggerBuilder) -> Vec<(usize, usize)> {
+    let mut csv = String::from("id,type,name,aliases\n");
+    for (i, alias) in aliases.iter().enumerate() {
+        csv.push_str(&format!("e{i},X,\"{}\",\n", alias.replace('"', "\"\"")));
+    }
+    let gaz = Gazetteer::from_csv_str(&csv).unwrap();
+    let tagger = builder.build(&gaz);
+    let mentions = tagger.tag(text);
+    for m in &mentions {
+        assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+        assert_eq!(m.char_start, text[..m.start].chars().count());
+        assert_eq!(m.char_end, text[..m.end].chars().count());
+    }
+    mentions.iter().map(|m| (m.start, m.end)).collect()
+}
+
+macro_rules! case {
+    ($name:ident, $aliases:expr, $text:expr, $expected:expr) => {
+        case!($name, $aliases, $text, $expected, TaggerBuilder::new());
+    };
+    ($name:ident, $aliases:expr, $text:expr, $expected:expr, $builder:expr) => {
+        #[test]
+        fn $name() {
+            let expected: &[(usize, usize)] = &$expected;
+            assert_eq!(hits(&$aliases, $text, $builder), expected);
+        }
+    };
+}
+
+case!(own_spelling, ["Kazakhstan"], "in Kazakhstan.", [(3, 13)]);
+case!(
+    all_caps_form,
+    ["Belt and Road"],
+    "BELT AND ROAD talks",
+    [(0, 13)]
+);
+case!(
+    lower_case_text_never_matches,
+    ["Kazakhstan"],
+    "kazakhstan",
+    []
+);
+case!(
+    turkey_the_bird,
+    ["Turkey"],
+    "roast turkey and Turkey",
+    [(17, 23)]
+);
+case!(chad_and_china, ["Chad", "China"], "chad fine china", []);
+case!(turkish_dotted_capital_i, ["Türkiye"], "TÜRKİYE", [(0, 9)]);
+case!(
+    short_caps_alias_matches_exactly,
+    ["BRI"],
+    "BRI, bri, Bri, BRICS, bright",
+    [(0, 3)]
+);
+case!(
+    short_caps_alias_skips_lowercase,
+    ["BRI"],
+    "a bri bridge",
+    []
+);
+case!(
+    two_letter_alias_gets_no_caps_form,
+    ["Xi"],
+    "XI and Xi",
+    [(7, 9)]
+);
+case!(
+    lower_case_alias_capitalised,
+    ["the Kremlin"],
+    "The Kremlin said",
+    [(0, 11)]
+);
+case!(
+    word_boundary_before,
+    ["Iran"],
+    "pro-Iran anti_Iran",
+    [(4, 8)]
+);
+case!(
+    no_hit_inside_a_longer_word,
+    ["Iran"],
+    "Iranian officials",
+    []
+);
+case!(
+    longer_alias_wins,
+    ["Iran", "Iranian"],
+    "Iranian and Iran",
+    [(0, 7), (12, 16)]
+);
+case!(possessive_straight, ["Russia"], "Russia's gas", [(0, 6)]);
+case!(
+    possessive_curly,
+    ["Russia"],
+    "Russia\u{2019}s gas",
+    [(0, 6)]
+);
+case!(
+    possessive_lost_apostrophe,
+    ["Russia", "China", "Beijing", "Moscow"],
+    "Russias, Chinas, Beijings and Moscows",
+    [(0, 6), (9, 14), (17, 24), (30, 36)]
+);
+case!(
+    possessive_all_caps,
+    ["Russia"],
+    "RUSSIA'S WAR, RUSSIAS",
+    [(0, 6), (14, 20)]
+);
+case!(
+    plural_possessive_quote,
+    ["Philippines"],
+    "the Philippines' coast",
+    [(4, 15)]
+);
+case!(
+    caps_alias_takes_no_lost_apostrophe,
+    ["US"],
+    "USS Enterprise and US",
+    [(19, 21)]
+);
+case!(
+    glued_into_a_url_word,
+    ["Kazakhstan"],
+    "kazakhstansexpanding Kazakhstansexpanding",
+    []
+);
+case!(
+    inside_a_url,
+    ["Kazakhstan"],
+    "https://news.example/Kazakhstan-deal and Kazakhstan",
+    [(41, 51)]
+);
+case!(
+    line_break_inside_a_name,
+    ["Xi Jinping"],
+    "Xi\nJinping",
+    [(0, 10)]
+);
+case!(
+    any_whitespace_run,
+    ["Xi Jinping"],
+    "Xi \t\u{A0} Jinping",
+    [(0, 14)]
+);
+case!(
+    no_break_space,
+    ["Vladimir Putin"],
+    "Vladimir\u{A0}Putin",
+    [(0, 15)]
+);
+case!(
+    curly_quote_in_alias,
+    ["Côte d'Ivoire"],
+    "Côte d\u{2019}Ivoire",
+    [(0, 16)]
+);
+case!(
+    dash_variants,
+    ["Russia-Ukraine"],
+    "Russia\u{2013}Ukraine",
+    [(0, 16)]
+);
+case!(
+    soft_hyphen_ignored,
+    ["Kazakhstan"],
+    "Kazakh\u{AD}stan",
+    [(0, 12)]
+);
+case!(diacritics_off_by_default, ["Türkiye"], "Turkiye", []);
+case!(
+    diacritics_folded,
+    ["Türkiye"],
+    "Turkiye Türkiye TÜRKİYE",
+    [(0, 7), (8, 16), (17, 26)],
+    TaggerBuilder::new().fold_diacritics(true)
+);
+case!(
+    leftmost_longest,
+    ["Russian", "Vladimir Putin", "Putin"],
+    "Russian President Vladimir Putin",
+    [(0, 7), (18, 32)]
+);
+case!(
+    rejected_longer_hit_keeps_shorter,
+    ["Nord Stream", "Nord Stream 2"],
+    "Nord Stream 23",
+    [(0, 11)]
+);
+case!(
+    rejected_hit_keeps_later_start,
+    ["AB", "BC"],
+    "ABC BC",
+    [(4, 6)]
+);
+case!(
+    bracket_noise_does_not_shift,
+    ["Russia"],
+    "[[]][]]]]]Russia",
+    [(10, 16)]
+);
+case!(
+    control_characters_do_not_shift,
+    ["Russia"],
+    "\u{1}\u{7}Russia\u{0}",
+    [(2, 8)]
+);
+case!(
+    alias_ending_in_punctuation,
+    ["U.S."],
+    "the U.S.-led talks",
+    [(4, 8)]
+);
+case!(alias_with_slash, ["RFE/RL"], "told RFE/RL.", [(5, 11)]);
+case!(
+    sensitive_has_no_caps_form,
+    ["Kazakhstan"],
+    "KAZAKHSTAN Kazakhstan",
+    [(11, 21)],
+    TaggerBuilder::new().case(Case::Sensitive)
+);
+case!(
+    insensitive_matches_any_case,
+    ["Kazakhstan"],
+    "kazakhstan KAZAKHSTAN",
+    [(0, 10), (11, 21)],
+    TaggerBuilder::new().case(Case::Insensitive)
+);
+case!(
+    insensitive_unicode,
+    ["Türkiye"],
+    "türkiye TÜRKİYE",
+    [(0, 8), (9, 18)],
+    TaggerBuilder::new().case(Case::Insensitive)
+);
+case!(
+    non_ascii_boundaries,
+    ["Astana"],
+    "Astanaé éAstana Astana",
+    [(18, 24)]
+);
+case!(
+    cyrillic_alias,
+    ["Казахстан"],
+    "в Казахстане и Казахстан",
+    [(27, 45)]
+);
+
+#[test]
+fn adjectives_can_be_switched_off() {
+    let gaz =
+        Gazetteer::from_csv_str("id,type,name,aliases,adjectives\nru,COUNTRY,Russia,,Russian\n")
+            .unwrap();
+    let text = "Russian gas and Russia";
+    assert_eq!(Tagger::new(&gaz).tag(text).len(), 2);
+    let tagger = TaggerBuilder::new().adjectives(false).build(&gaz);
+    assert_eq!(tagger.tag(text).len(), 1);
+}
+
+#[test]
+fn conflict_rule_prefers_name_then_load_order() {
+    let gaz = Gazetteer::from_csv_str(
+        "id,type,name,aliases\ngeorgia_us,REGION,Georgia (U.S. state),Georgia\ngeorgia,COUNTRY,Georgia,\nx,ORG,X One,Shared\ny,ORG,Y Two,Shared\n",
+    )
+    .unwrap();
+    let tagger = Tagger::new(&gaz);
+    let ids: Vec<_> = tagger
+        .tag("Georgia and Shared")
+        .iter()
+        .map(|m| tagger.entity(m).id.clone())
+        .collect();
+    assert_eq!(ids, ["georgia", "x"]);
+}
+
+#[test]
+fn own_spelling_beats_another_entitys_caps_form() {
+    let gaz =
+        Gazetteer::from_csv_str("id,type,name,aliases\nnice,CITY,Nice,\nnice_org,ORG,NICE,\n")
+            .unwrap();
+    let tagger = Tagger::new(&gaz);
+    let m = tagger.tag("NICE")[0];
+    assert_eq!(tagger.entity(&m).id, "nice_org");
+}
+
+#[test]
+fn empty_gazetteer_finds_nothing() {
+    assert!(Tagger::new(&Gazetteer::new()).tag("Russia").is_empty());
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of pieces that exercise every rule: aliases in several
+    /// cases, whitespace runs, quotes, dashes, dropped characters, URLs.
+    fn text_strategy() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("Kazakhstan".to_string()),
+            Just("KAZAKHSTAN".to_string()),
+            Just("kazakhstan".to_string()),
+            Just("Xi".to_string()),
+            Just("Jinping".to_string()),
+            Just("Türkiye".to_string()),
+            Just("TÜRKİYE".to_string()),
+            Just("Nord".to_string()),
+            Just("Stream".to_string()),
+            Just("2".to_string()),
+            Just("'s".to_string()),
+            Just("\u{2019}s".to_string()),
+            Just("s".to_string()),
+            Just(" ".to_string()),
+            Just("\n".to_string()),
+            Just("\u{A0}".to_string()),
+            Just("\u{AD}".to_string()),
+            Just("\u{2013}".to_string()),
+            Just("[[]]".to_string()),
+            Just("https://".to_string()),
+            "[a-zA-Z .,İıßé\u{0}-\u{1f}]{0,6}",
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    fn gazetteer() -> Gazetteer {
+        Gazetteer::from_csv_str(
+            "id,type,name,aliases\nkz,COUNTRY,Kazakhstan,Kazakh\nxi,PERSON,Xi Jinping,Xi\ntr,COUNTRY,Türkiye,\nns,INITIATIVE,Nord Stream,Nord Stream 2|Stream-2\n",
+        )
+        .unwrap()
+    }
+
+    fn check(tagger: &Tagger, text: &str) -> Result<(), TestCaseError> {
+        let mentions = tagger.tag(text);
+        let mut previous_end = 0;
+        for m in &mentions {
+            prop_assert!(m.start < m.end);
+            prop_assert!(m.start >= previous_end, "overlap or unsorted: {mentions:?}");
+            prop_assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            prop_assert_eq!(m.char_start, text[..m.start].chars().count());
+            prop_assert_eq!(m.char_end, text[..m.end].chars().count());
+            // The original slice, normalised, is one of the entity's forms.
+            let entity = tagger.entity(m);
+            let slice = tagger.normalizer.alias(m.text(text));
+            let is_form = entity.aliases.iter().any(|a| {
+                let key = tagger.normalizer.alias(&a.text);
+                forms(&key, tagger.options.case)
+                    .iter()
+                    .any(|(f, _, _)| *f == slice)
+            });
+            prop_assert!(is_form, "{:?} is not a form of {}", m.text(text), entity.id);
+            previous_end = m.end;
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn mentions_slice_the_original_and_never_overlap(text in text_strategy()) {
+            let gaz = gazetteer();
+            for builder in [
+                TaggerBuilder::new(),
+                TaggerBuilder::new().fold_diacritics(true),
+                TaggerBuilder::new().case(Case::Insensitive),
+                TaggerBuilder::new().case(Case::Sensitive),
+            ] {
+                check(&builder.build(&gaz), &text)?;
+            }
+        }
+
+        #[test]
+        fn arbitrary_unicode_never_panics(text in "\\PC{0,200}") {
+            check(&Tagger::new(&gazetteer()), &text)?;
+        }
+
+        #[test]
+        fn prefix_text_shifts_offsets_only(text in text_strategy()) {
+            // Tagging "\n\nPREFIX " + text finds the same mentions shifted.
+            let tagger = Tagger::new(&gazetteer());
+            let prefix = "\n\n.";
+            let shifted = format!("{prefix} {text}");
+            let a: Vec<_> = tagger.tag(&text).iter().map(|m| (m.start, m.end, m.entity)).collect();
+            let b: Vec<_> = tagger
+                .tag(&shifted)
+                .iter()
+                .map(|m| (m.start - prefix.len() - 1, m.end - prefix.len() - 1, m.entity))
+                .collect();
+            prop_assert_eq!(a, b);
+        }
+    }
+}
