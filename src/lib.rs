@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod gazetteer;
 pub mod tagger;
 

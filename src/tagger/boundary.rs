@@ -55,9 +55,13 @@ pub(crate) fn ending(
     };
     if !is_word_char(next) {
         if next == '\'' {
-            let after = chars.clone().next();
-            if matches!(after, Some('s' | 'S')) && !chars.nth(1).is_some_and(is_word_char) {
-                return Ending::Possessive;
+            // "Russia's" is a possessive; "Xi'an" is another word.
+            match chars.next() {
+                Some('s' | 'S') if !chars.next().is_some_and(is_word_char) => {
+                    return Ending::Possessive
+                }
+                Some(c) if is_word_char(c) => return Ending::Glued,
+                _ => {}
             }
         }
         return Ending::Clean;
@@ -110,7 +114,9 @@ mod tests {
         assert_eq!(ending("Russiasx", 6, 'a', true, false), Ending::Glued);
         assert_eq!(ending("RUSSIAS", 6, 'A', true, true), Ending::Possessive);
         assert_eq!(ending("USS Enterprise", 2, 'S', true, false), Ending::Glued);
-        assert_eq!(ending("Russia'sx", 6, 'a', true, false), Ending::Clean);
+        assert_eq!(ending("Russia'sx", 6, 'a', true, false), Ending::Glued);
+        assert_eq!(ending("Xi'an", 2, 'i', true, false), Ending::Glued);
+        assert_eq!(ending("Xi' said", 2, 'i', true, false), Ending::Clean);
         assert_eq!(ending("G20s", 3, '0', true, false), Ending::Glued);
         assert_eq!(ending("U.S.A", 4, '.', true, false), Ending::Clean);
     }

@@ -20,6 +20,7 @@
 //! | `the Kremlin` | `The Kremlin` | yes (an alias that starts lower-case also matches capitalised) |
 //! | `Iran` | `Iranian` | no (word boundary), unless `Iranian` is an alias |
 //! | `Russia` | `Russia's`, `Russia’s`, `Russias`, `RUSSIA'S` | yes, the mention covers `Russia` only |
+//! | `Xi` | `Xi’an` | no (an apostrophe followed by letters other than a possessive `s` continues the word) |
 //! | `US` | `USS` | no (the lost-apostrophe `s` follows lower-case letters only, or `S` after an ALL-CAPS form) |
 //! | `Xi Jinping` | `Xi\nJinping`, `Xi  Jinping`, `Xi\u{A0}Jinping` | yes (any whitespace run matches a space) |
 //! | `Côte d'Ivoire` | `Côte d’Ivoire` | yes (curly and straight quotes are equal) |
