@@ -44,6 +44,7 @@
 //! `comention gazetteer lint` lists every conflict.
 
 mod boundary;
+mod explain;
 mod fold;
 
 use std::cell::RefCell;
@@ -53,6 +54,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 use crate::corpus::segment;
 use crate::gazetteer::{Entity, Gazetteer};
+pub use explain::{NearMiss, Reason};
 use fold::{Normalizer, OffsetMap};
 
 /// One hit of an entity in a text.
