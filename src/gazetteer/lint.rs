@@ -18,7 +18,7 @@
 //! | [`ControlCharacter`](ProblemKind::ControlCharacter) | error | an alias with a control or invisible character (tab, zero-width space…) |
 //! | [`EdgePunctuation`](ProblemKind::EdgePunctuation) | warning | an alias that starts or ends with punctuation (a trailing `.` as in `U.S.`, or a closing bracket opened inside the alias, is fine) |
 //! | [`FormulaLike`](ProblemKind::FormulaLike) | warning | an id, type or name starting with `=`, `+`, `-` or `@`, which a spreadsheet may run as a formula (comention's CSV output neutralises it; other tools may not) |
-//! | [`LowercasePattern`](ProblemKind::LowercasePattern) | warning | a spaCy `LOWER` token pattern, which matches any case in spaCy but not here (see [`jsonl`](super::jsonl)) |
+//! | [`LowercasePattern`](ProblemKind::LowercasePattern) | warning | a spaCy `LOWER` token pattern, which matches any case in spaCy but not here (see [`jsonl`]) |
 //!
 //! Conflicts are warnings because the tagger resolves them deterministically;
 //! the message says which entity wins. Lint checks the default matching
@@ -460,7 +460,12 @@ fn check_record(entity: &Entity, problems: &mut Vec<Problem>) {
                 format!("{of} {what}; it would match stray characters; drop it or spell it out"),
             ));
         } else if is_common_word(text) {
-            let message = if text.chars().any(char::is_uppercase) {
+            let message = if !text.chars().any(char::is_lowercase) {
+                format!(
+                    "{of} is the common English word {:?} in capitals; it matches that word in ALL-CAPS text (headlines, footers)",
+                    text.to_lowercase()
+                )
+            } else if text.chars().any(char::is_uppercase) {
                 format!(
                     "{of} is the common English word {:?}; smart case protects it only where the word is written in lower case (not at the start of a sentence, in ALL-CAPS text or under --case insensitive)",
                     text.to_lowercase()
@@ -793,9 +798,10 @@ mod tests {
 
     #[test]
     fn common_words_warn_differently_for_capitalised_and_lower_case_aliases() {
-        let text = csv("tr,COUNTRY,Türkiye,Turkey|turkey,\n");
+        let text = csv("tr,COUNTRY,Türkiye,Turkey|turkey|TURKEY,\n");
         let c = of_kind(&lint(&[("g.csv", &text)]), ProblemKind::CommonWord);
-        assert_eq!(c.len(), 2);
+        assert_eq!(c.len(), 3);
+        assert!(c[2].contains("\"TURKEY\" of tr is the common English word \"turkey\" in capitals"));
         assert!(c[0].contains("\"Turkey\" of tr is the common English word \"turkey\"; smart case protects it only where"));
         assert!(
             c[1].contains("\"turkey\" of tr is the common English word \"turkey\" in lower case")

@@ -2,7 +2,7 @@
 //!
 //! A gazetteer is a list of [`Entity`] values, each with an id, a type, a
 //! canonical name, its aliases and free-form attributes. They are read from
-//! CSV ([`csv`](self::csv) module: `id,type,name,aliases[,adjectives][,extra…]`)
+//! CSV ([`csv`] module: `id,type,name,aliases[,adjectives][,extra…]`)
 //! or from spaCy EntityRuler pattern files ([`jsonl`]). Several files combine
 //! into one [`Gazetteer`]; an entity id seen again adds its aliases to the
 //! first entity of that id (and [`lint`] reports it). Matching is left to the
@@ -299,8 +299,13 @@ impl Gazetteer {
     }
 }
 
-/// Reads a gazetteer file as UTF-8 text.
-pub(crate) fn read_text(path: &Path) -> Result<String> {
+/// Reads a gazetteer file as UTF-8 text (an error names the first line that is not).
+///
+/// ```no_run
+/// let text = comention::gazetteer::read_text("people.csv".as_ref())?;
+/// # Ok::<(), comention::Error>(())
+/// ```
+pub fn read_text(path: &Path) -> Result<String> {
     let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     String::from_utf8(text).map_err(|e| Error::Gazetteer {
         path: path.to_owned(),
