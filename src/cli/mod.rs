@@ -1,5 +1,8 @@
 //! Glue between clap and the library: one file per subcommand.
 
+mod input;
+mod sentences;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,6 +24,8 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Print the sentences of each document as JSONL, to check the segmenter.
+    Sentences(sentences::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +35,7 @@ enum GazetteerCommand {}
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Gazetteer(g) => match g {},
+        Command::Sentences(args) => sentences::run(args),
     }
 }
 

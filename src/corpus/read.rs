@@ -696,10 +696,7 @@ fn gunzip(r: Stream<'_>) -> Stream<'_> {
 /// An error that makes a whole input unusable.
 fn io_error(path: &Path, e: io::Error) -> Error {
     let e = if e.kind() == io::ErrorKind::UnexpectedEof {
-        io::Error::new(
-            e.kind(),
-            format!("{e} (truncated or corrupt gzip stream; nothing after this point was read)"),
-        )
+        io::Error::new(e.kind(), format!("truncated or corrupt gzip data ({e})"))
     } else {
         e
     };
