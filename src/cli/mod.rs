@@ -1,5 +1,8 @@
 //! Glue between clap and the library: one file per subcommand.
 
+mod input;
+mod sentences;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,6 +26,8 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Print the sentences of each document as JSONL, to check the segmenter.
+    Sentences(sentences::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gazetteer(g) => match g {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),
         },
+        Command::Sentences(args) => sentences::run(args),
     }
 }
 
