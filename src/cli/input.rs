@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
@@ -80,11 +79,11 @@ impl InputArgs {
         map: impl Fn(&Document) -> T + Sync,
         mut sink: impl FnMut(Document, T) -> anyhow::Result<()>,
     ) -> anyhow::Result<Summary> {
-        // One command per process: the global pool is ours to size.
-        rayon::ThreadPoolBuilder::new()
+        // One command per process: the global pool is ours to size. It can
+        // only be built once; a command that reads twice keeps the first.
+        let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads.unwrap_or(0))
-            .build_global()
-            .context("starting worker threads")?;
+            .build_global();
         let inputs = self.inputs();
         let options = self.read_options();
         let reporter = Reporter::new(self.strict, self.quiet);
@@ -213,6 +212,12 @@ impl Reporter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        crate::cli::Cli::command().debug_assert();
+    }
 
     #[test]
     fn summary_line() {

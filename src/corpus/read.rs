@@ -2,9 +2,9 @@
 //! memory) into a stream of raw records, and raw records into [`Document`]s.
 //!
 //! Reading is split in two so that the expensive half runs in parallel: a
-//! sequential [`Reader`] walks folders and cuts files into raw records (a whole
+//! sequential reader walks folders and cuts files into raw records (a whole
 //! text file, one JSONL line, one CSV record) without decoding them, and
-//! [`Raw::parse`] decodes one record (UTF-8, JSON, fields, date check) on any
+//! a parse step decodes one record (UTF-8, JSON, fields, date check) on any
 //! thread. Problems with one record are [`Warning`]s, returned as values;
 //! only problems that make a whole input unusable (a missing input, a
 //! truncated gzip stream, a CSV file without the text column) are errors.
@@ -41,6 +41,9 @@
 //!   warning says how many sequences were replaced.
 //! - A UTF-8 byte order mark at the start of a file or of stdin is removed;
 //!   CRLF line ends stay in the text, so offsets are into the text as read.
+//! - Two documents with the same id are both kept; the second gets a
+//!   warning naming where the first was (`duplicate document id "a1" (first
+//!   at news.jsonl:3); both kept`). The pipeline checks this in input order.
 //! - A plain file with a NUL byte in its first 8 KiB is binary: skipped with
 //!   a warning. Inside a folder, unreadable files and directories are
 //!   skipped with a warning, and a directory reached a second time through a

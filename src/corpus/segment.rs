@@ -506,9 +506,13 @@ fn word_before(text: &str, seg: usize, i: usize) -> Option<(&str, bool)> {
         s -= 1;
     }
     // First on its line (or in the sentence): a list number like "2.".
-    let before = &text[seg..s];
-    let line = before.rfind('\n').map_or(before, |n| &before[n + 1..]);
-    let is_first = line.trim().is_empty();
+    // Only the blanks just before the word are looked at, so that a long
+    // sentence full of abbreviations stays linear.
+    let mut p = s;
+    while p > seg && matches!(b[p - 1], b' ' | b'\t' | b'\r') {
+        p -= 1;
+    }
+    let is_first = p == seg || b[p - 1] == b'\n';
     let mut w = &text[s..i];
     loop {
         let wb = w.as_bytes();
@@ -921,6 +925,17 @@ mod tests {
             let i = index_of(&p, s.start) as usize;
             assert!(p[i].start <= s.start && s.end <= p[i].end);
         }
+    }
+
+    #[test]
+    fn long_sentences_of_abbreviations_stay_linear() {
+        // Quadratic look-behind would not finish on these.
+        let text = "Mr. Smith and ".repeat(300_000);
+        assert_eq!(sentences(&text).len(), 1);
+        let text = format!("{}.", "word ".repeat(1_000_000));
+        assert_eq!(sentences(&text).len(), 1);
+        let text = "A. ".repeat(300_000);
+        assert_eq!(sentences(&text).len(), 1);
     }
 
     #[test]
