@@ -1,7 +1,9 @@
 //! Glue between clap and the library: one file per subcommand.
 
 mod input;
+mod output;
 mod sentences;
+mod tag;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +28,8 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Find entity mentions in documents: one record per mention.
+    Tag(tag::Args),
     /// Print the sentences of each document as JSONL, to check the segmenter.
     Sentences(sentences::Args),
 }
@@ -42,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),
         },
         Command::Sentences(args) => sentences::run(args),
+        Command::Tag(args) => tag::run(args),
     }
 }
 
@@ -51,7 +56,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || e.downcast_ref::<comention::Error>().is_some_and(|c| {
-                matches!(c, comention::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+                matches!(c, comention::Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
             })
     })
 }
@@ -94,5 +99,39 @@ impl GazetteerArgs {
         }
         let gaz = Gazetteer::from_paths(&self.gazetteers).context("loading the gazetteer")?;
         Ok(gaz)
+    }
+
+    /// Loads the gazetteer and builds the tagger with these options; load
+    /// warnings are printed, one line each.
+    pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
+        let gaz = self.load()?;
+        for w in gaz.warnings() {
+            eprintln!(
+                "warning: {}:{}: {}",
+                w.origin.path.display(),
+                w.origin.line,
+                w.message
+            );
+        }
+        let case = match self.case {
+            CaseArg::Smart => comention::tagger::Case::Smart,
+            CaseArg::Sensitive => comention::tagger::Case::Sensitive,
+            CaseArg::Insensitive => comention::tagger::Case::Insensitive,
+        };
+        Ok(comention::tagger::TaggerBuilder::new()
+            .case(case)
+            .fold_diacritics(self.fold_diacritics)
+            .adjectives(!self.no_adjectives)
+            .build(&gaz))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }
