@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use comention::Gazetteer;
 
 mod gazetteer;
+mod graph;
+mod merge;
 
 /// Find entities in article text with gazetteers and build co-mention networks.
 #[derive(Debug, Parser)]
@@ -23,6 +25,11 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Build the co-mention network of a corpus (and/or its counts state).
+    Graph(graph::GraphArgs),
+    /// Merge counts states and write the network (alias: export).
+    #[command(alias = "export")]
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +43,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gazetteer(g) => match g {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),
         },
+        Command::Graph(args) => graph::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }
 
