@@ -1,7 +1,7 @@
 //! `comention merge` (alias `export`): combine saved counts states and
 //! write the network, applying the weight and filters only now.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -35,15 +35,10 @@ pub struct MergeArgs {
 /// Runs `comention merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     args.output.check()?;
-    let to_stdout = |p: &Option<PathBuf>| p.as_deref().map_or(true, |p| p.as_os_str() == "-");
-    let graph_wanted = args.save_state.is_none() || args.output_given();
-    if graph_wanted
-        && args
-            .save_state
-            .as_deref()
-            .is_some_and(|p| p.as_os_str() == "-")
-        && to_stdout(&args.output_path())
-    {
+    let is_stdout = |p: Option<&Path>| p.map_or(true, |p| p == Path::new("-"));
+    let graph_wanted = args.save_state.is_none() || args.output.output_path().is_some();
+    let state_to_stdout = args.save_state.is_some() && is_stdout(args.save_state.as_deref());
+    if graph_wanted && state_to_stdout && is_stdout(args.output.output_path()) {
         anyhow::bail!(
             "the state and the graph cannot both go to stdout; give -o FILE or --save-state FILE"
         );
@@ -56,14 +51,4 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
         args.output.write(&counts)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-impl MergeArgs {
-    fn output_given(&self) -> bool {
-        self.output_path().is_some()
-    }
-
-    fn output_path(&self) -> Option<PathBuf> {
-        self.output.output_path().map(PathBuf::from)
-    }
 }
