@@ -14,6 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use comention::Gazetteer;
 
 mod gazetteer;
+mod graph;
+mod merge;
 
 /// Find entities in article text with gazetteers and build co-mention networks.
 #[derive(Debug, Parser)]
@@ -28,6 +30,11 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Build the co-mention network of a corpus (and/or its counts state).
+    Graph(graph::GraphArgs),
+    /// Merge counts states and write the network (alias: export).
+    #[command(alias = "export")]
+    Merge(merge::MergeArgs),
     /// Find entity mentions in documents: one record per mention.
     Tag(tag::Args),
     /// Print the sentences of each document as JSONL, to check the segmenter.
@@ -45,6 +52,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gazetteer(g) => match g {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),
         },
+        Command::Graph(args) => graph::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Sentences(args) => sentences::run(args),
         Command::Tag(args) => tag::run(args),
     }
@@ -98,13 +107,6 @@ impl GazetteerArgs {
             return Ok(Gazetteer::embedded());
         }
         let gaz = Gazetteer::from_paths(&self.gazetteers).context("loading the gazetteer")?;
-        Ok(gaz)
-    }
-
-    /// Loads the gazetteer and builds the tagger with these options; load
-    /// warnings are printed, one line each.
-    pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
-        let gaz = self.load()?;
         for w in gaz.warnings() {
             eprintln!(
                 "warning: {}:{}: {}",
@@ -113,16 +115,25 @@ impl GazetteerArgs {
                 w.message
             );
         }
+        Ok(gaz)
+    }
+
+    /// The tagger options these arguments ask for.
+    pub fn builder(&self) -> comention::tagger::TaggerBuilder {
         let case = match self.case {
             CaseArg::Smart => comention::tagger::Case::Smart,
             CaseArg::Sensitive => comention::tagger::Case::Sensitive,
             CaseArg::Insensitive => comention::tagger::Case::Insensitive,
         };
-        Ok(comention::tagger::TaggerBuilder::new()
+        comention::tagger::TaggerBuilder::new()
             .case(case)
             .fold_diacritics(self.fold_diacritics)
             .adjectives(!self.no_adjectives)
-            .build(&gaz))
+    }
+
+    /// Loads the gazetteer and builds the tagger with these options.
+    pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
+        Ok(self.builder().build(&self.load()?))
     }
 }
 
