@@ -45,10 +45,19 @@ fn thread_count_does_not_change_the_bytes() {
 
 #[test]
 fn documents_one_by_one_equal_one_batch() {
-    let all = comention(&["tag", SAMPLE, "-q"], None);
+    // A small gazetteer: this starts one process per document.
+    let gaz = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/messy_article.gazetteer.csv"
+    );
+    let all = comention(&["tag", "-g", gaz, SAMPLE, "-q"], None);
+    assert!(!all.is_empty());
     let mut pieces = Vec::new();
     for line in std::fs::read_to_string(SAMPLE).unwrap().lines() {
-        pieces.extend(comention(&["tag", "-", "-q"], Some(line.as_bytes())));
+        pieces.extend(comention(
+            &["tag", "-g", gaz, "-", "-q"],
+            Some(line.as_bytes()),
+        ));
     }
     assert!(all == pieces);
 }
