@@ -24,20 +24,12 @@ use super::{
 };
 use crate::graph::CoMentionGraph;
 
-fn type_name(t: AttrType) -> &'static str {
-    match t {
-        AttrType::String => "string",
-        AttrType::Long => "long",
-        AttrType::Double => "double",
-    }
-}
-
 fn attribute(out: &mut dyn Write, title: &str, t: AttrType) -> io::Result<()> {
     let title = escape(title);
     writeln!(
         out,
         "      <attribute id=\"{title}\" title=\"{title}\" type=\"{}\"/>",
-        type_name(t)
+        t.name()
     )
 }
 

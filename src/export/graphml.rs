@@ -24,14 +24,6 @@ use super::{
 };
 use crate::graph::CoMentionGraph;
 
-fn type_name(t: AttrType) -> &'static str {
-    match t {
-        AttrType::String => "string",
-        AttrType::Long => "long",
-        AttrType::Double => "double",
-    }
-}
-
 fn key(
     out: &mut dyn Write,
     prefix: &str,
@@ -44,7 +36,7 @@ fn key(
     write!(
         out,
         "  <key id=\"{prefix}_{name}\" for=\"{kind}\" attr.name=\"{name}\" attr.type=\"{}\"",
-        type_name(t)
+        t.name()
     )?;
     match default {
         Some(d) => writeln!(out, "><default>{d}</default></key>"),

@@ -151,6 +151,21 @@ pub enum AttrType {
     Double,
 }
 
+impl AttrType {
+    /// The type's name in GraphML's `attr.type` and GEXF's `type`, which agree.
+    ///
+    /// ```
+    /// assert_eq!(comention::export::AttrType::Long.name(), "long");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            AttrType::String => "string",
+            AttrType::Long => "long",
+            AttrType::Double => "double",
+        }
+    }
+}
+
 /// Node attributes every export carries, in order, before the gazetteer's
 /// extra columns.
 pub const NODE_ATTRIBUTES: &[(&str, AttrType)] = &[
