@@ -6,6 +6,7 @@ pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod gazetteer;
+pub mod report;
 pub mod tagger;
 
 pub use corpus::Document;
