@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use comention::Gazetteer;
 
+mod gazetteer;
+
 /// Find entities in article text with gazetteers and build co-mention networks.
 #[derive(Debug, Parser)]
 #[command(name = "comention", version, about, max_term_width = 100)]
@@ -24,12 +26,16 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-enum GazetteerCommand {}
+enum GazetteerCommand {
+    Lint(gazetteer::LintArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Gazetteer(g) => match g {},
+        Command::Gazetteer(g) => match g {
+            GazetteerCommand::Lint(args) => gazetteer::lint(args),
+        },
     }
 }
 
