@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use comention::Gazetteer;
 
 mod gazetteer;
+mod inspect;
+mod report;
 
 /// Find entities in article text with gazetteers and build co-mention networks.
 #[derive(Debug, Parser)]
@@ -23,6 +25,10 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Show articles with their mentions highlighted, list articles, find an entity.
+    Inspect(inspect::Args),
+    /// Write a self-contained HTML report: overview, network, entities, articles.
+    Report(report::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +42,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gazetteer(g) => match g {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),
         },
+        Command::Inspect(args) => inspect::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -135,7 +135,9 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for id in ids {
             let a = anchor(id);
-            assert!(a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert!(a
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
             assert!(seen.insert(a), "{id:?} collides");
         }
         assert_eq!(anchor("javascript:alert(1)"), "javascript_3aalert_281_29");

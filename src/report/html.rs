@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 use super::escape::{anchor, html, push_html};
 use super::svg::{self, SvgOptions};
-use super::{slot_count, type_slot, Network, PALETTE};
+use super::{type_slot, Network, PALETTE};
 use crate::corpus::Document;
 use crate::gazetteer::Gazetteer;
 use crate::tagger::Mention;
@@ -73,7 +73,7 @@ a:hover { text-decoration: underline; }
 h2 { border-bottom: 1px solid var(--line); padding-bottom: .3rem; margin-top: 2.5rem; scroll-margin-top: 3.5rem; }
 section, article, tr { scroll-margin-top: 3.5rem; }
 .cards { display: flex; flex-wrap: wrap; gap: 1rem; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1rem; min-width: 10rem; background: var(--soft); }
+.card { flex: 1 1 10rem; border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1rem; min-width: 10rem; background: var(--soft); }
 .card b { display: block; font-size: 1.6rem; }
 .card span { color: var(--muted); }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }
@@ -255,8 +255,7 @@ impl<'g> Report<'g> {
         )
         .expect("writing to a String cannot fail");
         out.push_str(CSS);
-        for slot in 0..slot_count() {
-            let c = PALETTE[slot];
+        for (slot, c) in PALETTE.iter().enumerate() {
             writeln!(out, ".k{slot} {{ --c: {c}; --bg: {c}2e; }}")
                 .expect("writing to a String cannot fail");
         }
@@ -271,8 +270,11 @@ impl<'g> Report<'g> {
         self.network(&mut out, network);
         self.entity_table(&mut out, &anchors);
         self.articles(&mut out, &anchors);
-        write!(out, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
-            .expect("writing to a String cannot fail");
+        write!(
+            out,
+            "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        )
+        .expect("writing to a String cannot fail");
         out
     }
 
@@ -361,7 +363,9 @@ impl<'g> Report<'g> {
         }
         out.push_str("</tbody></table></div>\n<div><h3>Top entities</h3><ol class=\"bars\">\n");
         let ranked = self.ranked_entities();
-        let max = ranked.first().map_or(1, |&i| self.entities[i].mentions.max(1));
+        let max = ranked
+            .first()
+            .map_or(1, |&i| self.entities[i].mentions.max(1));
         for &i in ranked.iter().take(self.options.top_entities) {
             let e = &ents[i];
             let c = self.entities[i].mentions;
@@ -618,7 +622,11 @@ mod tests {
         const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut out = String::new();
         for chunk in data.chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
             let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
             for i in 0..4 {
                 if i <= chunk.len() {

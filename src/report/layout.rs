@@ -71,9 +71,7 @@ pub fn layout(n: usize, edges: &[(usize, usize, f64)], options: &LayoutOptions) 
         _ => {}
     }
     let mut rng = SplitMix64(options.seed);
-    let mut pos: Vec<(f64, f64)> = (0..n)
-        .map(|_| (rng.next_unit(), rng.next_unit()))
-        .collect();
+    let mut pos: Vec<(f64, f64)> = (0..n).map(|_| (rng.next_unit(), rng.next_unit())).collect();
     // Spring length for a unit square shared by n nodes.
     let k = (1.0 / n as f64).sqrt();
     let k2 = k * k;
@@ -220,6 +218,9 @@ mod tests {
             layout(1, &[], &LayoutOptions::default()),
             [Point { x: 0.5, y: 0.5 }]
         );
-        assert_eq!(layout(2, &[(0, 1, 1.0)], &LayoutOptions::default()).len(), 2);
+        assert_eq!(
+            layout(2, &[(0, 1, 1.0)], &LayoutOptions::default()).len(),
+            2
+        );
     }
 }

@@ -98,8 +98,3 @@ pub fn type_color(kind: &str) -> &'static str {
 pub fn type_ansi(kind: &str) -> &'static str {
     ANSI[type_slot(kind)]
 }
-
-/// Number of colour slots (for stylesheets that define one class per slot).
-pub fn slot_count() -> usize {
-    PALETTE.len()
-}

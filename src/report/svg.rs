@@ -229,7 +229,10 @@ mod tests {
         };
         let a = render(&network(), &options);
         assert_eq!(a.matches("<text").count(), 1);
-        assert!(a.contains(">a&quot;onmouseover"), "the largest node keeps its label");
+        assert!(
+            a.contains(">a&quot;onmouseover"),
+            "the largest node keeps its label"
+        );
         let empty = render(&Network::default(), &SvgOptions::default());
         assert!(empty.contains("no co-mentions"));
     }

@@ -39,7 +39,7 @@ pub struct ArticleView<'a> {
     pub near_misses: &'a [NearMiss],
 }
 
-fn entity<'g>(gazetteer: &'g Gazetteer, index: u32) -> &'g Entity {
+fn entity(gazetteer: &Gazetteer, index: u32) -> &Entity {
     &gazetteer.entities()[index as usize]
 }
 
@@ -90,8 +90,14 @@ pub fn article(
     }
     out.push('\n');
     if let Some(title) = &doc.title {
-        write!(out, "{}{}{}\n", sgr(color, "1"), terminal_line(title), sgr(color, "0"))
-            .expect("writing to a String cannot fail");
+        writeln!(
+            out,
+            "{}{}{}",
+            sgr(color, "1"),
+            terminal_line(title),
+            sgr(color, "0")
+        )
+        .expect("writing to a String cannot fail");
     }
     if color {
         // A legend of the types present, in their colours.
@@ -167,7 +173,12 @@ pub fn article(
             SpanKind::Mention(i) => {
                 let e = entity(gazetteer, mentions[i].entity);
                 if color {
-                    write!(out, "\x1b[{}m{}{RESET}", type_ansi(&e.kind), terminal_line(slice))
+                    write!(
+                        out,
+                        "\x1b[{}m{}{RESET}",
+                        type_ansi(&e.kind),
+                        terminal_line(slice)
+                    )
                 } else {
                     write!(
                         out,
@@ -180,7 +191,11 @@ pub fn article(
             }
             SpanKind::Miss(n) => {
                 if color {
-                    write!(out, "\x1b[4m{}{RESET}{DIM}?{n}{RESET}", terminal_line(slice))
+                    write!(
+                        out,
+                        "\x1b[4m{}{RESET}{DIM}?{n}{RESET}",
+                        terminal_line(slice)
+                    )
                 } else {
                     write!(out, "{{{}?{n}}}", terminal_line(slice))
                 }
@@ -256,7 +271,12 @@ fn table(header: &[&str], rows: &[Vec<String>], right: &[bool], color: bool) -> 
 /// );
 /// # Ok::<(), comention::Error>(())
 /// ```
-pub fn entity_table(text: &str, gazetteer: &Gazetteer, mentions: &[Mention], color: bool) -> String {
+pub fn entity_table(
+    text: &str,
+    gazetteer: &Gazetteer,
+    mentions: &[Mention],
+    color: bool,
+) -> String {
     // entity -> (count, first byte offset)
     let mut counts: BTreeMap<u32, (usize, usize)> = BTreeMap::new();
     for m in mentions {
@@ -375,7 +395,11 @@ impl ArticleSummary {
             date: doc.date.clone(),
             mentions: mentions.len(),
             entities,
-            top: order.into_iter().take(top).map(|(e, (c, _))| (e, c)).collect(),
+            top: order
+                .into_iter()
+                .take(top)
+                .map(|(e, (c, _))| (e, c))
+                .collect(),
         }
     }
 }
@@ -426,7 +450,7 @@ pub fn article_list(gazetteer: &Gazetteer, articles: &[ArticleSummary], color: b
 /// ```
 /// use comention::report::terminal::keyword_in_context;
 /// let text = "Talks in\nKazakhstan ended.";
-/// assert_eq!(keyword_in_context(text, 9, 19, "COUNTRY", 6, false), "     9   ks in [Kazakhstan] ended");
+/// assert_eq!(keyword_in_context(text, 9, 19, "COUNTRY", 6, false), "     9  ks in [Kazakhstan] ended");
 /// ```
 pub fn keyword_in_context(
     text: &str,
@@ -539,7 +563,10 @@ mod tests {
                 let after = &rest[i + 1..];
                 let end = after.find('m').expect("SGR ends in m");
                 assert!(
-                    after.starts_with('[') && after[1..end].bytes().all(|b| b.is_ascii_digit() || b == b';'),
+                    after.starts_with('[')
+                        && after[1..end]
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b == b';'),
                     "foreign escape in {out:?}"
                 );
                 rest = &after[end..];

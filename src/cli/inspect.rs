@@ -1,0 +1,320 @@
+//! `comention inspect`: look at what the tagger found, article by article.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+
+use comention::corpus::segment;
+use comention::report::escape::terminal_line;
+use comention::report::terminal::{
+    article, article_list, entity_table, heading, keyword_in_context, near_miss_table,
+    ArticleSummary, ArticleView,
+};
+use comention::tagger::{Case, TaggerBuilder};
+use comention::{Document, Gazetteer, Tagger};
+
+use super::{CaseArg, GazetteerArgs};
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    /// Always use ANSI colours.
+    Always,
+    /// Never: mentions are written `[text|TYPE:id]`.
+    Never,
+}
+
+impl ColorArg {
+    fn enabled(self) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
+/// Show articles with their mentions highlighted, list articles, or find an entity.
+///
+/// Without --doc or --grep: one line per article with its mention count and
+/// top entities. With --doc ID: that article, every mention highlighted
+/// (colour by type on a terminal, `[text|TYPE:id]` otherwise), then a table
+/// of its entities. With --grep ENTITY: the articles that mention it, with a
+/// keyword-in-context line per hit. Offsets shown are character offsets.
+/// Control characters and escape sequences in the data are shown as
+/// visible symbols (␛, ␍…), never sent to the terminal.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Input files: JSONL (one {"id","text","date","title"} object per line)
+    /// or plain text (one document per file, id = file name); `-` or none: stdin.
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Show this article in full [default: list the articles].
+    #[arg(long, value_name = "ID", conflicts_with = "grep")]
+    doc: Option<String>,
+    /// Wrap each sentence of the article in ⟦ … ⟧ (needs --doc) [default: off].
+    #[arg(long, requires = "doc")]
+    sentences: bool,
+    /// Also show near misses and why the tagger refused them: marked {text?N}
+    /// in the text (underlined in colour) and listed with reasons (needs
+    /// --doc) [default: off].
+    #[arg(long, requires = "doc")]
+    explain: bool,
+    /// Top entities shown per article in the list [default: 5].
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    top: usize,
+    /// List the articles that mention ENTITY (an id, a name or an alias),
+    /// with a keyword-in-context line per hit [default: off].
+    #[arg(long, value_name = "ENTITY")]
+    grep: Option<String>,
+    /// Colour mentions by entity type [default: auto].
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+}
+
+/// Builds the tagger the gazetteer options ask for.
+pub(super) fn build_tagger(args: &GazetteerArgs) -> anyhow::Result<Tagger> {
+    let gaz = args.load()?;
+    for w in gaz.warnings() {
+        eprintln!(
+            "warning: {}:{}: {}",
+            w.origin.path.display(),
+            w.origin.line,
+            w.message
+        );
+    }
+    let case = match args.case {
+        CaseArg::Smart => Case::Smart,
+        CaseArg::Sensitive => Case::Sensitive,
+        CaseArg::Insensitive => Case::Insensitive,
+    };
+    Ok(TaggerBuilder::new()
+        .case(case)
+        .fold_diacritics(args.fold_diacritics)
+        .adjectives(!args.no_adjectives)
+        .build(&gaz))
+}
+
+/// Reads the documents of `inputs` (stdin when empty or `-`). Bad records
+/// are skipped with a warning on stderr; the second value says whether any
+/// were.
+// A small stand-in for the shared corpus reader (src/cli/input.rs), kept in
+// this one function so it can be swapped for it.
+pub(super) fn read_documents(inputs: &[PathBuf]) -> anyhow::Result<(Vec<Document>, bool)> {
+    let stdin = [PathBuf::from("-")];
+    let inputs = if inputs.is_empty() {
+        &stdin[..]
+    } else {
+        inputs
+    };
+    let mut docs = Vec::new();
+    let mut skipped = false;
+    for path in inputs {
+        let (name, text) = if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading stdin")?;
+            ("<stdin>".to_string(), text)
+        } else {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            (path.display().to_string(), text)
+        };
+        let is_jsonl = path.as_os_str() == "-"
+            || matches!(
+                Path::new(path).extension().and_then(|e| e.to_str()),
+                Some("jsonl" | "ndjson")
+            );
+        if !is_jsonl {
+            docs.push(Document::new(name, text));
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match parse_record(line) {
+                Ok(doc) => docs.push(doc),
+                Err(message) => {
+                    eprintln!("warning: {name}:{}: {message}; skipped", i + 1);
+                    skipped = true;
+                }
+            }
+        }
+    }
+    Ok((docs, skipped))
+}
+
+fn parse_record(line: &str) -> Result<Document, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON ({e})"))?;
+    let object = value.as_object().ok_or("not a JSON object")?;
+    let id = match object.get("id") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => return Err("missing field \"id\"".into()),
+    };
+    let text = object
+        .get("text")
+        .and_then(|t| t.as_str())
+        .ok_or("missing field \"text\"")?;
+    let field = |k: &str| object.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let mut doc = Document::new(id, text);
+    doc.date = field("date");
+    doc.title = field("title");
+    Ok(doc)
+}
+
+/// Finds an entity by id, then by name, then by alias (both ignoring case).
+fn resolve(gaz: &Gazetteer, query: &str) -> Option<u32> {
+    let ents = gaz.entities();
+    let lower = query.to_lowercase();
+    gaz.index_of(query)
+        .or_else(|| ents.iter().position(|e| e.name.to_lowercase() == lower))
+        .or_else(|| {
+            ents.iter()
+                .position(|e| e.aliases.iter().any(|a| a.text.to_lowercase() == lower))
+        })
+        .map(|i| i as u32)
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Runs `comention inspect`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let tagger = build_tagger(&args.gazetteer)?;
+    let gaz = tagger.gazetteer();
+    let color = args.color.enabled();
+    let target = match &args.grep {
+        Some(q) => Some(resolve(gaz, q).with_context(|| {
+            format!("no entity {q:?} in the gazetteer (give an id, a name or an alias)")
+        })?),
+        None => None,
+    };
+    let (docs, skipped) = read_documents(&args.inputs)?;
+    let mut out = String::new();
+    if let Some(id) = &args.doc {
+        let Some(doc) = docs.iter().find(|d| &d.id == id) else {
+            bail!("no document with id {id:?} in the input");
+        };
+        let mentions = tagger.tag(&doc.text);
+        let mut misses = if args.explain {
+            tagger.explain(&doc.text)
+        } else {
+            Vec::new()
+        };
+        // A shorter alias inside a mention of the same entity ("Kazakh" in
+        // "Kazakhstan") tells the user nothing: the entity was found there.
+        misses.retain(|n| {
+            !mentions
+                .iter()
+                .any(|m| m.entity == n.entity && m.start <= n.start && n.end <= m.end)
+        });
+        let sentences = args.sentences.then(|| segment::sentences(&doc.text));
+        let view = ArticleView {
+            color,
+            sentences: sentences.as_deref(),
+            near_misses: &misses,
+        };
+        out.push_str(&article(doc, gaz, &mentions, &view));
+        out.push('\n');
+        let mut entities: Vec<u32> = mentions.iter().map(|m| m.entity).collect();
+        entities.sort_unstable();
+        entities.dedup();
+        out.push_str(&heading(
+            &format!(
+                "{} of {}",
+                count(mentions.len(), "mention", "mentions"),
+                count(entities.len(), "entity", "entities")
+            ),
+            color,
+        ));
+        if !mentions.is_empty() {
+            out.push_str(&entity_table(&doc.text, gaz, &mentions, color));
+        }
+        if args.explain {
+            out.push('\n');
+            out.push_str(&heading(
+                &count(misses.len(), "near miss", "near misses"),
+                color,
+            ));
+            if !misses.is_empty() {
+                out.push_str(&near_miss_table(&doc.text, gaz, &misses, color));
+            }
+        }
+    } else if let Some(entity) = target {
+        let e = &gaz.entities()[entity as usize];
+        let (mut hits, mut articles) = (0, 0);
+        for doc in &docs {
+            let mentions: Vec<_> = tagger
+                .tag(&doc.text)
+                .into_iter()
+                .filter(|m| m.entity == entity)
+                .collect();
+            if mentions.is_empty() {
+                continue;
+            }
+            hits += mentions.len();
+            articles += 1;
+            let date = doc
+                .date
+                .as_deref()
+                .map(|d| format!("  {}", terminal_line(d)))
+                .unwrap_or_default();
+            let bold = |s: &str| {
+                if color {
+                    format!("\x1b[1m{s}\x1b[0m")
+                } else {
+                    s.to_string()
+                }
+            };
+            out.push_str(&format!(
+                "{}{date}  {}\n",
+                bold(&terminal_line(&doc.id)),
+                count(mentions.len(), "hit", "hits")
+            ));
+            for m in &mentions {
+                out.push_str(&keyword_in_context(
+                    &doc.text, m.start, m.end, &e.kind, 35, color,
+                ));
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{} ({}:{}): {} in {articles} of {}\n",
+            terminal_line(&e.name),
+            terminal_line(&e.kind),
+            terminal_line(&e.id),
+            count(hits, "mention", "mentions"),
+            count(docs.len(), "article", "articles")
+        ));
+    } else {
+        let summaries: Vec<ArticleSummary> = docs
+            .iter()
+            .map(|d| ArticleSummary::of(d, &tagger.tag(&d.text), args.top))
+            .collect();
+        out.push_str(&article_list(gaz, &summaries, color));
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes()).context("writing stdout")?;
+    stdout.flush().context("writing stdout")?;
+    Ok(if skipped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
