@@ -253,7 +253,7 @@ fn report_in_headless_chromium() {
     );
     assert!(entities.contains(
         &(gaz
-            .index_of(&"evil\"><script>document.title='PWNED-ID'</script>".to_string())
+            .index_of("evil\"><script>document.title='PWNED-ID'</script>")
             .unwrap() as u32)
     ));
 
