@@ -3,9 +3,11 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod counts;
 pub mod error;
 pub mod export;
 pub mod gazetteer;
+pub mod graph;
 pub mod report;
 pub mod tagger;
 

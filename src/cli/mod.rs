@@ -1,5 +1,8 @@
 //! Glue between clap and the library: one file per subcommand.
 
+mod input;
+mod sentences;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,6 +32,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Write a self-contained HTML report: overview, network, entities, articles.
     Report(report::Args),
+    /// Print the sentences of each document as JSONL, to check the segmenter.
+    Sentences(sentences::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::Inspect(args) => inspect::run(args),
         Command::Report(args) => report::run(args),
+        Command::Sentences(args) => sentences::run(args),
     }
 }
 

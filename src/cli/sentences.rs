@@ -1,0 +1,54 @@
+//! `comention sentences`: one JSONL record per sentence, so that users can
+//! check the segmenter on their own corpus. Segmentation rules live in
+//! `comention::corpus::segment`; reading options in [`super::input`].
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::Args as ClapArgs;
+use serde::Serialize;
+
+use comention::corpus::segment;
+
+use super::input::InputArgs;
+
+/// Print every sentence as JSONL: {"doc","index","start","end","text"}
+/// (index from 0; start/end are byte offsets into the document text).
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Serialize)]
+struct Record<'a> {
+    doc: &'a str,
+    index: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// Runs `comention sentences`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let summary = args.input.process(
+        |doc| segment::sentences(&doc.text),
+        |doc, spans| {
+            for (index, span) in spans.iter().enumerate() {
+                let record = Record {
+                    doc: &doc.id,
+                    index,
+                    start: span.start,
+                    end: span.end,
+                    text: &doc.text[span.start..span.end],
+                };
+                serde_json::to_writer(&mut out, &record)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        },
+    )?;
+    out.flush()?;
+    Ok(args.input.exit_code(&summary))
+}
