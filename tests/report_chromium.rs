@@ -341,3 +341,26 @@ fn report_in_headless_chromium() {
         "the report made network requests: {made:?}"
     );
 }
+
+/// Same corpus, same bytes, whatever the thread count (layout included).
+#[test]
+fn report_is_deterministic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = Vec::new();
+    for threads in ["1", "4"] {
+        let page = dir.path().join(format!("r{threads}.html"));
+        let status = Command::new(env!("CARGO_BIN_EXE_comention"))
+            .args(["report", "-q", "--scope", "sentence", "--threads", threads])
+            .arg(root.join("data/sample.jsonl"))
+            .arg("-o")
+            .arg(&page)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        pages.push(std::fs::read(&page).unwrap());
+    }
+    assert_eq!(pages[0], pages[1]);
+    let html = String::from_utf8(pages.remove(0)).unwrap();
+    assert!(html.matches("<circle").count() > 10, "the network is drawn");
+}

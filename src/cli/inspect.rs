@@ -1,7 +1,6 @@
 //! `comention inspect`: look at what the tagger found, article by article.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -16,6 +15,7 @@ use comention::report::terminal::{
 use comention::tagger::{Case, TaggerBuilder};
 use comention::{Document, Gazetteer, Tagger};
 
+use super::input::InputArgs;
 use super::{CaseArg, GazetteerArgs};
 
 /// When to colour the output.
@@ -53,10 +53,8 @@ impl ColorArg {
 /// visible symbols (␛, ␍…), never sent to the terminal.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Input files: JSONL (one {"id","text","date","title"} object per line)
-    /// or plain text (one document per file, id = file name); `-` or none: stdin.
-    #[arg(value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
     /// Show this article in full [default: list the articles].
     #[arg(long, value_name = "ID", conflicts_with = "grep")]
     doc: Option<String>,
@@ -105,77 +103,6 @@ pub(super) fn build_tagger(args: &GazetteerArgs) -> anyhow::Result<Tagger> {
         .build(&gaz))
 }
 
-/// Reads the documents of `inputs` (stdin when empty or `-`). Bad records
-/// are skipped with a warning on stderr; the second value says whether any
-/// were.
-// A small stand-in for the shared corpus reader (src/cli/input.rs), kept in
-// this one function so it can be swapped for it.
-pub(super) fn read_documents(inputs: &[PathBuf]) -> anyhow::Result<(Vec<Document>, bool)> {
-    let stdin = [PathBuf::from("-")];
-    let inputs = if inputs.is_empty() {
-        &stdin[..]
-    } else {
-        inputs
-    };
-    let mut docs = Vec::new();
-    let mut skipped = false;
-    for path in inputs {
-        let (name, text) = if path.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading stdin")?;
-            ("<stdin>".to_string(), text)
-        } else {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            (path.display().to_string(), text)
-        };
-        let is_jsonl = path.as_os_str() == "-"
-            || matches!(
-                Path::new(path).extension().and_then(|e| e.to_str()),
-                Some("jsonl" | "ndjson")
-            );
-        if !is_jsonl {
-            docs.push(Document::new(name, text));
-            continue;
-        }
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match parse_record(line) {
-                Ok(doc) => docs.push(doc),
-                Err(message) => {
-                    eprintln!("warning: {name}:{}: {message}; skipped", i + 1);
-                    skipped = true;
-                }
-            }
-        }
-    }
-    Ok((docs, skipped))
-}
-
-fn parse_record(line: &str) -> Result<Document, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("invalid JSON ({e})"))?;
-    let object = value.as_object().ok_or("not a JSON object")?;
-    let id = match object.get("id") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => return Err("missing field \"id\"".into()),
-    };
-    let text = object
-        .get("text")
-        .and_then(|t| t.as_str())
-        .ok_or("missing field \"text\"")?;
-    let field = |k: &str| object.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let mut doc = Document::new(id, text);
-    doc.date = field("date");
-    doc.title = field("title");
-    Ok(doc)
-}
-
 /// Finds an entity by id, then by name, then by alias (both ignoring case).
 fn resolve(gaz: &Gazetteer, query: &str) -> Option<u32> {
     let ents = gaz.entities();
@@ -204,13 +131,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })?),
         None => None,
     };
-    let (docs, skipped) = read_documents(&args.inputs)?;
+    // Tag in parallel, keep what the chosen view needs, in input order.
+    let mut docs: Vec<(Document, Vec<comention::Mention>)> = Vec::new();
+    let mut summaries: Vec<ArticleSummary> = Vec::new();
+    let mut total = 0usize;
+    let summary = args.input.process(
+        |doc| tagger.tag(&doc.text),
+        |doc, mentions| {
+            total += 1;
+            if let Some(id) = &args.doc {
+                if &doc.id == id && docs.is_empty() {
+                    docs.push((doc, mentions));
+                }
+            } else if let Some(entity) = target {
+                if mentions.iter().any(|m| m.entity == entity) {
+                    docs.push((doc, mentions));
+                }
+            } else {
+                summaries.push(ArticleSummary::of(&doc, &mentions, args.top));
+            }
+            Ok(())
+        },
+    )?;
     let mut out = String::new();
     if let Some(id) = &args.doc {
-        let Some(doc) = docs.iter().find(|d| &d.id == id) else {
+        let Some((doc, mentions)) = docs.first() else {
             bail!("no document with id {id:?} in the input");
         };
-        let mentions = tagger.tag(&doc.text);
+        let mentions = mentions.clone();
         let mut misses = if args.explain {
             tagger.explain(&doc.text)
         } else {
@@ -258,15 +206,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else if let Some(entity) = target {
         let e = &gaz.entities()[entity as usize];
         let (mut hits, mut articles) = (0, 0);
-        for doc in &docs {
-            let mentions: Vec<_> = tagger
-                .tag(&doc.text)
-                .into_iter()
-                .filter(|m| m.entity == entity)
-                .collect();
-            if mentions.is_empty() {
-                continue;
-            }
+        for (doc, mentions) in &docs {
+            let mentions: Vec<_> = mentions.iter().filter(|m| m.entity == entity).collect();
             hits += mentions.len();
             articles += 1;
             let date = doc
@@ -300,21 +241,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             terminal_line(&e.kind),
             terminal_line(&e.id),
             count(hits, "mention", "mentions"),
-            count(docs.len(), "article", "articles")
+            count(total, "article", "articles")
         ));
     } else {
-        let summaries: Vec<ArticleSummary> = docs
-            .iter()
-            .map(|d| ArticleSummary::of(d, &tagger.tag(&d.text), args.top))
-            .collect();
         out.push_str(&article_list(gaz, &summaries, color));
     }
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes()).context("writing stdout")?;
     stdout.flush().context("writing stdout")?;
-    Ok(if skipped {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    drop(stdout);
+    Ok(args.input.exit_code(&summary))
 }

@@ -34,10 +34,12 @@ impl Default for LayoutOptions {
         LayoutOptions {
             iterations: 400,
             seed: 0x00c0_3e57_1011,
-            gravity: 0.6,
+            gravity: GRAVITY,
         }
     }
 }
+
+const GRAVITY: f64 = 3.0;
 
 /// SplitMix64: a tiny, well-known generator, good enough for start positions.
 struct SplitMix64(u64);
@@ -76,6 +78,20 @@ pub fn layout(n: usize, edges: &[(usize, usize, f64)], options: &LayoutOptions) 
     let k = (1.0 / n as f64).sqrt();
     let k2 = k * k;
     let max_weight = edges.iter().map(|e| e.2).fold(1.0, f64::max);
+    // Hubs repel more (mass 1 + degree share, as in ForceAtlas2), so the
+    // centre of a dense graph does not pile up.
+    let mut degree = vec![0usize; n];
+    for &(a, b, _) in edges {
+        if a != b {
+            degree[a] += 1;
+            degree[b] += 1;
+        }
+    }
+    let mean_degree = (2 * edges.len()) as f64 / n as f64;
+    let mass: Vec<f64> = degree
+        .iter()
+        .map(|&d| (1.0 + d as f64 / mean_degree.max(1.0)).sqrt())
+        .collect();
     let mut disp = vec![(0.0f64, 0.0f64); n];
     let start_temperature = 0.1;
     for step in 0..options.iterations {
@@ -93,7 +109,7 @@ pub fn layout(n: usize, edges: &[(usize, usize, f64)], options: &LayoutOptions) 
                     d2 = dx * dx + dy * dy;
                 }
                 // Repulsion k²/d along the unit vector: k²/d² times (dx, dy).
-                let f = k2 / d2;
+                let f = k2 * mass[i] * mass[j] / d2;
                 disp[i].0 += dx * f;
                 disp[i].1 += dy * f;
                 disp[j].0 -= dx * f;
@@ -106,8 +122,10 @@ pub fn layout(n: usize, edges: &[(usize, usize, f64)], options: &LayoutOptions) 
             }
             let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
             let d = (dx * dx + dy * dy).sqrt();
-            // Attraction d²/k along the unit vector, heavier edges pull harder.
-            let strength = 0.5 + w / max_weight;
+            // Attraction d²/k along the unit vector, heavier edges pull
+            // harder; the square root keeps many light edges from
+            // collapsing a dense graph into a ball.
+            let strength = (w / max_weight).sqrt();
             let f = d / k * strength;
             disp[a].0 -= dx * f;
             disp[a].1 -= dy * f;
@@ -115,8 +133,8 @@ pub fn layout(n: usize, edges: &[(usize, usize, f64)], options: &LayoutOptions) 
             disp[b].1 += dy * f;
         }
         for (p, d) in pos.iter_mut().zip(&mut disp) {
-            d.0 -= (p.0 - 0.5) * options.gravity * k * 10.0;
-            d.1 -= (p.1 - 0.5) * options.gravity * k * 10.0;
+            d.0 -= (p.0 - 0.5) * options.gravity;
+            d.1 -= (p.1 - 0.5) * options.gravity;
             let len = (d.0 * d.0 + d.1 * d.1).sqrt();
             if len > 0.0 {
                 let step = len.min(temperature);

@@ -19,8 +19,9 @@ pub struct SvgOptions {
     pub width: f64,
     /// Height of the drawing in px (default 720).
     pub height: f64,
-    /// Only the largest this many nodes get a visible label; the others
-    /// show theirs on hover (default 60).
+    /// At most this many labels are drawn, largest node first, and only
+    /// where they overlap no other label or node; every node shows its
+    /// label on hover (default 40).
     pub max_labels: usize,
     /// Layout settings.
     pub layout: LayoutOptions,
@@ -31,7 +32,7 @@ impl Default for SvgOptions {
         SvgOptions {
             width: 1000.0,
             height: 720.0,
-            max_labels: 60,
+            max_labels: 40,
             layout: LayoutOptions::default(),
         }
     }
@@ -143,22 +144,78 @@ pub fn render(network: &Network, options: &SvgOptions) -> String {
     }
     out.push_str("</g>");
     out.push_str(r#"<g class="labels">"#);
-    for &i in by_size.iter().rev().take(options.max_labels) {
+    // Greedy placement, largest node first: right of the node, else left,
+    // above or below, else no label (the tooltip still has it). Label boxes
+    // are estimated from the character count.
+    let mut placed: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let mut labelled = 0;
+    for &i in by_size.iter().rev() {
+        if labelled == options.max_labels {
+            break;
+        }
         let node = &network.nodes[i];
         let (x, y) = px(i);
         let r = radius(node.size);
-        // Labels point away from the nearer side so they stay inside.
-        let (lx, end) = if x > w * 0.62 {
-            (round1(x - r - 4.0), true)
-        } else {
-            (round1(x + r + 4.0), false)
-        };
         let size = round1(12.0 + 5.0 * (node.size.max(0.0) / max_size).sqrt());
+        let width = node.label.chars().count() as f64 * size * 0.6 + 4.0;
+        // Candidate boxes: right, left, above, below (x0, top, x1, bottom, anchor).
+        let half = width / 2.0;
+        let candidates = [
+            (
+                x + r + 3.0,
+                y - size * 0.6,
+                x + r + 3.0 + width,
+                y + size * 0.45,
+                "start",
+            ),
+            (
+                x - r - 3.0 - width,
+                y - size * 0.6,
+                x - r - 3.0,
+                y + size * 0.45,
+                "end",
+            ),
+            (
+                x - half,
+                y - r - 3.0 - size * 1.05,
+                x + half,
+                y - r - 3.0,
+                "middle",
+            ),
+            (
+                x - half,
+                y + r + 2.0,
+                x + half,
+                y + r + 2.0 + size * 1.05,
+                "middle",
+            ),
+        ];
+        // Labels may cross edges and other circles (the white halo keeps
+        // them readable) but not each other.
+        let fits = |b: &(f64, f64, f64, f64, &str)| {
+            b.0 >= 2.0
+                && b.2 <= w - 2.0
+                && b.1 >= 2.0
+                && b.3 <= h - 2.0
+                && placed
+                    .iter()
+                    .all(|p| b.2 < p.0 || b.0 > p.2 || b.3 < p.1 || b.1 > p.3)
+        };
+        let Some(&(x0, top, x1, bottom, anchor)) = candidates.iter().find(|b| fits(b)) else {
+            continue;
+        };
+        placed.push((x0, top, x1, bottom));
+        labelled += 1;
+        let (tx, attr) = match anchor {
+            "start" => (x0, ""),
+            "end" => (x1, r#" text-anchor="end""#),
+            _ => ((x0 + x1) / 2.0, r#" text-anchor="middle""#),
+        };
         write!(
             out,
-            r#"<text x="{lx}" y="{}" font-size="{size}"{}>{}</text>"#,
-            round1(y + size * 0.35),
-            if end { r#" text-anchor="end""# } else { "" },
+            r#"<text x="{}" y="{}" font-size="{size}"{attr}>{}</text>"#,
+            round1(tx),
+            round1(bottom - size * 0.22),
             html(&node.label)
         )
         .expect("writing to a String cannot fail");
