@@ -12,7 +12,7 @@ use comention::report::terminal::{
     article, article_list, entity_table, heading, keyword_in_context, near_miss_table,
     ArticleSummary, ArticleView,
 };
-use comention::tagger::{Case, TaggerBuilder};
+use comention::tagger::{Case, Reason, TaggerBuilder};
 use comention::{Document, Gazetteer, Tagger};
 
 use super::input::InputArgs;
@@ -63,7 +63,8 @@ pub struct Args {
     sentences: bool,
     /// Also show near misses and why the tagger refused them: marked {text?N}
     /// in the text (underlined in colour) and listed with reasons (needs
-    /// --doc) [default: off].
+    /// --doc). Candidates inside a word or a mention are shown only when
+    /// spelled exactly as an alias (`BRI` in `BRICS`) [default: off].
     #[arg(long, requires = "doc")]
     explain: bool,
     /// Top entities shown per article in the list [default: 5].
@@ -171,6 +172,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .iter()
                 .any(|m| m.entity == n.entity && m.start <= n.start && n.end <= m.end)
         });
+        // Inside a word or under a longer mention, a candidate is worth
+        // showing only when spelled exactly as an alias (`BRI` in `BRICS`);
+        // `un` in `unrest` fails the case rule as well and is noise.
+        let before = misses.len();
+        misses.retain(|n| {
+            !matches!(n.reason, Reason::InsideWord | Reason::Overlapped)
+                || gaz.entities()[n.entity as usize]
+                    .aliases
+                    .iter()
+                    .any(|a| a.text == doc.text[n.start..n.end])
+        });
+        let hidden = before - misses.len();
         let sentences = args.sentences.then(|| segment::sentences(&doc.text));
         let view = ArticleView {
             color,
@@ -201,6 +214,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ));
             if !misses.is_empty() {
                 out.push_str(&near_miss_table(&doc.text, gaz, &misses, color));
+            }
+            if hidden > 0 {
+                out.push_str(&format!(
+                    "({} inside words or mentions and in another letter case not shown)\n",
+                    count(hidden, "candidate", "candidates")
+                ));
             }
         }
     } else if let Some(entity) = target {
