@@ -80,6 +80,7 @@ section, article, tr { scroll-margin-top: 3.5rem; }
 @media (max-width: 800px) { .cols { grid-template-columns: 1fr; } }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: .25rem .6rem; border-bottom: 1px solid var(--line); }
+td:last-child { white-space: nowrap; }
 td.n, th.n { text-align: right; }
 th[data-sort] { cursor: pointer; user-select: none; white-space: nowrap; }
 th[data-sort]::after { content: " ↕"; color: var(--muted); }
@@ -88,7 +89,7 @@ th[aria-sort="descending"]::after { content: " ▼"; color: var(--ink); }
 tr:target { background: #fff8c5; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 50%; background: var(--c); margin-right: .4em; vertical-align: -.05em; }
 ol.bars { list-style: none; padding: 0; margin: 0; }
-ol.bars li { display: grid; grid-template-columns: 11rem 1fr 3rem; gap: .5rem; align-items: center; margin: .15rem 0; }
+ol.bars li { display: grid; grid-template-columns: 13rem 1fr 3rem; gap: .5rem; align-items: center; margin: .15rem 0; }
 ol.bars .bar { height: .8rem; border-radius: 3px; background: var(--c); }
 ol.bars .v { text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
 .network { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 8px; background: #fcfcfd; }

@@ -317,7 +317,7 @@ pub fn entity_table(
 /// let misses = comention::Tagger::new(&gaz).explain(text);
 /// assert_eq!(
 ///     near_miss_table(text, &gaz, &misses, false),
-///     "#   TEXT    AT  ENTITY                 WHY\n?1  turkey   6  Turkey (COUNTRY:tr)    letter case refused by the case rule\n"
+///     "#   TEXT    AT  ENTITY               WHY\n?1  turkey   6  Turkey (COUNTRY:tr)  letter case refused by the case rule\n"
 /// );
 /// # Ok::<(), comention::Error>(())
 /// ```
@@ -337,7 +337,7 @@ pub fn near_miss_table(
                 terminal_line(&text[miss.start..miss.end]),
                 char_offset(text, miss.start).to_string(),
                 format!(
-                    "{} ({}:{})  ",
+                    "{} ({}:{})",
                     terminal_line(&e.name),
                     terminal_line(&e.kind),
                     terminal_line(&e.id)
