@@ -12,11 +12,11 @@ use comention::report::terminal::{
     article, article_list, entity_table, heading, keyword_in_context, near_miss_table,
     ArticleSummary, ArticleView,
 };
-use comention::tagger::{Case, Reason, TaggerBuilder};
-use comention::{Document, Gazetteer, Tagger};
+use comention::tagger::Reason;
+use comention::{Document, Gazetteer};
 
 use super::input::InputArgs;
-use super::{CaseArg, GazetteerArgs};
+use super::GazetteerArgs;
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -81,29 +81,6 @@ pub struct Args {
     gazetteer: GazetteerArgs,
 }
 
-/// Builds the tagger the gazetteer options ask for.
-pub(super) fn build_tagger(args: &GazetteerArgs) -> anyhow::Result<Tagger> {
-    let gaz = args.load()?;
-    for w in gaz.warnings() {
-        eprintln!(
-            "warning: {}:{}: {}",
-            w.origin.path.display(),
-            w.origin.line,
-            w.message
-        );
-    }
-    let case = match args.case {
-        CaseArg::Smart => Case::Smart,
-        CaseArg::Sensitive => Case::Sensitive,
-        CaseArg::Insensitive => Case::Insensitive,
-    };
-    Ok(TaggerBuilder::new()
-        .case(case)
-        .fold_diacritics(args.fold_diacritics)
-        .adjectives(!args.no_adjectives)
-        .build(&gaz))
-}
-
 /// Finds an entity by id, then by name, then by alias (both ignoring case).
 fn resolve(gaz: &Gazetteer, query: &str) -> Option<u32> {
     let ents = gaz.entities();
@@ -123,7 +100,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Runs `comention inspect`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let tagger = build_tagger(&args.gazetteer)?;
+    let tagger = args.gazetteer.tagger()?;
     let gaz = tagger.gazetteer();
     let color = args.color.enabled();
     let target = match &args.grep {

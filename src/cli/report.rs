@@ -14,7 +14,6 @@ use comention::report::html::{Report, ReportOptions};
 use comention::report::{Network, NetworkEdge, NetworkNode};
 
 use super::input::InputArgs;
-use super::inspect::build_tagger;
 use super::GazetteerArgs;
 
 /// Write an HTML report: corpus overview, co-mention network, entity table,
@@ -48,8 +47,9 @@ pub struct Args {
     gazetteer: GazetteerArgs,
 }
 
-/// Counting and filtering options of the network (the same as `graph`'s).
-// To be replaced by the shared struct if the graph command exports one.
+/// Counting and filtering options of the network: the names, values and
+/// defaults of `comention graph`'s (whose OutputArgs also hold output
+/// options the report has no use for).
 #[derive(Debug, Clone, clap::Args)]
 struct NetworkArgs {
     /// Co-occurrence unit: document, paragraph, sentence or window:N [default: document].
@@ -68,8 +68,8 @@ struct NetworkArgs {
     /// Drop entities with fewer mentions [default: 1].
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_mentions: u64,
-    /// Keep only entities of this type; repeat for several [default: all types].
-    #[arg(long = "type", value_name = "TYPE")]
+    /// Keep only entities of these types, comma-separated (e.g. PERSON,COUNTRY) [default: all].
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
     types: Vec<String>,
     /// Keep each entity's K strongest edges [default: all].
     #[arg(long, value_name = "K")]
@@ -176,7 +176,7 @@ fn network(graph: &CoMentionGraph, max_nodes: usize, description: String) -> Net
 
 /// Runs `comention report`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let tagger = build_tagger(&args.gazetteer)?;
+    let tagger = args.gazetteer.tagger()?;
     let gaz = tagger.gazetteer();
     let options = ReportOptions {
         title: args.title.clone(),

@@ -2,7 +2,8 @@
 //! check the segmenter on their own corpus. Segmentation rules live in
 //! `comention::corpus::segment`; reading options in [`super::input`].
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use comention::corpus::segment;
 
 use super::input::InputArgs;
+use super::output::Output;
 
 /// Print every sentence as JSONL: {"doc","index","start","end","text"}
 /// (index from 0; start/end are byte offsets into the document text).
@@ -18,6 +20,9 @@ use super::input::InputArgs;
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+    /// Output file, replaced only when the run succeeds [default: stdout].
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -31,7 +36,7 @@ struct Record<'a> {
 
 /// Runs `comention sentences`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = Output::open(args.output.as_deref())?;
     let summary = args.input.process(
         |doc| segment::sentences(&doc.text),
         |doc, spans| {
@@ -49,6 +54,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(())
         },
     )?;
-    out.flush()?;
+    out.finish()?;
     Ok(args.input.exit_code(&summary))
 }

@@ -821,9 +821,8 @@ impl CoMentionCounts {
     pub fn merge(&mut self, other: CoMentionCounts) -> Result<()> {
         if self.options != other.options {
             return Err(Error::Invalid(format!(
-                "cannot merge counts made with different options ({}; {}); count all shards with the same options and gazetteer",
-                describe(&self.options),
-                describe(&other.options)
+                "cannot merge counts made with different options ({}); count all shards with the same options and gazetteer",
+                describe_difference(&self.options, &other.options)
             )));
         }
         let k = self.options.evidence;
@@ -857,15 +856,35 @@ impl CoMentionCounts {
     }
 }
 
-pub(crate) fn describe(o: &CountOptions) -> String {
-    format!(
-        "scope={}, slice={}, evidence={}, roll_up={}, fingerprint={}",
-        o.scope,
-        o.slice.map_or("none".to_string(), |s| s.to_string()),
-        o.evidence,
-        o.roll_up.as_deref().unwrap_or("none"),
-        o.fingerprint.as_deref().unwrap_or("none")
-    )
+fn option_fields(o: &CountOptions) -> [(&'static str, String); 5] {
+    [
+        ("scope", o.scope.to_string()),
+        (
+            "slice",
+            o.slice.map_or("none".to_string(), |s| s.to_string()),
+        ),
+        ("evidence", o.evidence.to_string()),
+        (
+            "roll_up",
+            o.roll_up.clone().unwrap_or_else(|| "none".into()),
+        ),
+        (
+            "fingerprint",
+            o.fingerprint.clone().unwrap_or_else(|| "none".into()),
+        ),
+    ]
+}
+
+/// The options that differ, as `name=this vs that, …` (a fingerprint
+/// differs when the gazetteer or the matching options differ).
+pub(crate) fn describe_difference(this: &CountOptions, that: &CountOptions) -> String {
+    option_fields(this)
+        .into_iter()
+        .zip(option_fields(that))
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|((name, a), (_, b))| format!("{name}={a} vs {b}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Layer {

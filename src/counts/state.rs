@@ -28,8 +28,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    describe, CoMentionCounts, CountOptions, EntityInfo, NodeCounts, PairCounts, Scope, Slice,
-    Totals,
+    describe_difference, CoMentionCounts, CountOptions, EntityInfo, NodeCounts, PairCounts, Scope,
+    Slice, Totals,
 };
 use crate::error::{Error, Result};
 
@@ -191,6 +191,11 @@ pub fn write(counts: &CoMentionCounts, out: &mut dyn Write) -> std::io::Result<(
 /// # Ok::<(), comention::Error>(())
 /// ```
 pub fn read(input: impl BufRead, path: &Path) -> Result<CoMentionCounts> {
+    read_with_header_line(input, path).map(|(counts, _)| counts)
+}
+
+/// [`read`], plus the line number of the (first) header record.
+fn read_with_header_line(input: impl BufRead, path: &Path) -> Result<(CoMentionCounts, u64)> {
     let error = |line: u64, message: String| Error::State {
         path: path.to_owned(),
         line,
@@ -244,9 +249,8 @@ pub fn read(input: impl BufRead, path: &Path) -> Result<CoMentionCounts> {
                     return Err(error(
                         number,
                         format!(
-                            "header differs from the one on line {first} ({}; {}); merge only states counted with the same options and gazetteer",
-                            describe(known),
-                            describe(&options)
+                            "header differs from the one on line {first} ({}); merge only states counted with the same options and gazetteer",
+                            describe_difference(&options, known)
                         ),
                     ))
                 }
@@ -257,7 +261,7 @@ pub fn read(input: impl BufRead, path: &Path) -> Result<CoMentionCounts> {
             records.push((number, record));
         }
     }
-    let Some((_, options)) = header else {
+    let Some((header_line, options)) = header else {
         return Err(error(
             0,
             "no header record; is this a comention state file?".into(),
@@ -371,7 +375,7 @@ pub fn read(input: impl BufRead, path: &Path) -> Result<CoMentionCounts> {
             }
         }
     }
-    Ok(counts)
+    Ok((counts, header_line))
 }
 
 /// Reads several state files (`-` is stdin) and merges them; files must
@@ -380,11 +384,11 @@ pub fn read_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<
     let mut merged: Option<(std::path::PathBuf, CoMentionCounts)> = None;
     for path in paths {
         let path = path.as_ref();
-        let counts = if path == Path::new("-") {
-            read(std::io::stdin().lock(), Path::new("<stdin>"))?
+        let (counts, line) = if path == Path::new("-") {
+            read_with_header_line(std::io::stdin().lock(), Path::new("<stdin>"))?
         } else {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            read(std::io::BufReader::new(file), path)?
+            read_with_header_line(std::io::BufReader::new(file), path)?
         };
         match &mut merged {
             None => merged = Some((path.to_owned(), counts)),
@@ -392,12 +396,11 @@ pub fn read_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<
                 if total.options() != counts.options() {
                     return Err(Error::State {
                         path: path.to_owned(),
-                        line: 0,
+                        line,
                         message: format!(
-                            "counted with other options than {} ({}; {}); merge only states counted with the same options and gazetteer",
+                            "counted with other options than {} ({}); merge only states counted with the same options and gazetteer",
                             first.display(),
-                            describe(total.options()),
-                            describe(counts.options())
+                            describe_difference(counts.options(), total.options())
                         ),
                     });
                 }

@@ -257,10 +257,7 @@ fn merge_refuses_other_options() {
         },
     );
     let err = a.merge(b).unwrap_err().to_string();
-    assert!(
-        err.contains("evidence=3") && err.contains("evidence=1"),
-        "{err}"
-    );
+    assert!(err.contains("(evidence=3 vs 1)"), "{err}");
 }
 
 fn state_text(c: &CoMentionCounts) -> String {

@@ -56,7 +56,7 @@ fn write_object(out: &mut dyn Write, object: &Object) -> io::Result<()> {
 /// let graph = comention::graph::CoMentionGraph::build(&Default::default(), &Default::default());
 /// let mut out = Vec::new();
 /// comention::export::json::write(&graph, &mut out).unwrap();
-/// assert!(String::from_utf8(out).unwrap().ends_with(r#""nodes":[],"edges":[]}"#.to_owned() + "\n"));
+/// assert!(String::from_utf8(out).unwrap().ends_with("\"nodes\":[],\"edges\":[]}\n"));
 /// ```
 pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
     let extras = extra_columns(graph);

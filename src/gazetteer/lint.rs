@@ -443,7 +443,7 @@ fn check_record(entity: &Entity, problems: &mut Vec<Problem>) {
                 &alias.origin,
                 Severity::Warning,
                 ProblemKind::EdgePunctuation,
-                format!("{of} {end} with {c:?}; word boundaries may keep it from matching; remove it if it is not part of the name"),
+                format!("{of} {end} with {c:?}, so it needs no word boundary on that side; remove it if it is not part of the name"),
             ));
         }
         let letters = text.chars().filter(|c| c.is_alphanumeric()).count();

@@ -243,7 +243,7 @@ impl Tagger {
                     || (pattern.is_added_form == existing.is_added_form
                         && conflict_order(&claim, existing_claim) == Ordering::Less)
             };
-            if table.get(&key).is_none_or(beats) {
+            if !table.get(&key).is_some_and(|e| !beats(e)) {
                 table.insert(key, (pattern, claim));
             }
         };
