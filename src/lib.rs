@@ -55,6 +55,7 @@ pub mod error;
 pub mod export;
 pub mod gazetteer;
 pub mod graph;
+pub mod report;
 pub mod tagger;
 
 pub use corpus::Document;

@@ -15,7 +15,9 @@ use comention::Gazetteer;
 
 mod gazetteer;
 mod graph;
+mod inspect;
 mod merge;
+mod report;
 
 /// Find entities in article text with gazetteers and build co-mention networks.
 #[derive(Debug, Parser)]
@@ -37,6 +39,10 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Find entity mentions in documents: one record per mention.
     Tag(tag::Args),
+    /// Show articles with their mentions highlighted, list articles, find an entity.
+    Inspect(inspect::Args),
+    /// Write a self-contained HTML report: overview, network, entities, articles.
+    Report(report::Args),
     /// Print the sentences of each document as JSONL, to check the segmenter.
     Sentences(sentences::Args),
 }
@@ -54,6 +60,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::Graph(args) => graph::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Report(args) => report::run(args),
         Command::Sentences(args) => sentences::run(args),
         Command::Tag(args) => tag::run(args),
     }
