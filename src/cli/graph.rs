@@ -1,7 +1,6 @@
 //! `comention graph`: tag a corpus, count co-mentions, write the network
 //! and/or the mergeable counts state.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,8 +10,9 @@ use clap::{Args, ValueEnum};
 
 use comention::counts::{self, state, CoMentionCounts, CountOptions, Scope, Slice};
 use comention::export::{self, Format};
-use comention::graph::{Backbone, CoMentionGraph, GraphOptions, Weight};
+use comention::graph::CoMentionGraph;
 
+use super::filters::FilterArgs;
 use super::input::InputArgs;
 use super::GazetteerArgs;
 
@@ -55,27 +55,8 @@ pub struct GraphArgs {
 /// Weight, filters and output, shared by `graph` and `merge`.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// What edge `weight` holds [default: cooccurrences].
-    #[arg(long, value_enum, default_value_t = WeightArg::Cooccurrences)]
-    weight: WeightArg,
-    /// Drop edges whose weight is below X [default: keep all].
-    #[arg(long, value_name = "X")]
-    min_weight: Option<f64>,
-    /// Drop edges with fewer co-occurrences [default: 1].
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    min_cooccurrences: u64,
-    /// Drop entities with fewer mentions [default: 1].
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    min_mentions: u64,
-    /// Keep only entities of these types, comma-separated (e.g. PERSON,COUNTRY) [default: all].
-    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
-    types: Vec<String>,
-    /// Keep each node's K strongest edges [default: all].
-    #[arg(long, value_name = "K")]
-    top_k: Option<usize>,
-    /// Keep the significant backbone: disparity:ALPHA (Serrano et al. 2009) [default: off].
-    #[arg(long, value_name = "disparity:ALPHA", value_parser = parse_backbone)]
-    backbone: Option<Backbone>,
+    #[command(flatten)]
+    filters: FilterArgs,
     /// Output format [default: from the -o extension, else graphml].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
@@ -92,10 +73,6 @@ fn parse_scope(s: &str) -> Result<Scope, String> {
     s.parse().map_err(|e: comention::Error| e.to_string())
 }
 
-fn parse_backbone(s: &str) -> Result<Backbone, String> {
-    s.parse().map_err(|e: comention::Error| e.to_string())
-}
-
 /// Time slice length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SliceArg {
@@ -105,25 +82,6 @@ pub enum SliceArg {
     Month,
     /// YYYY-MM-DD.
     Day,
-}
-
-/// What edge `weight` holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WeightArg {
-    /// Scopes holding both entities.
-    Cooccurrences,
-    /// Documents where both co-occur.
-    Documents,
-    /// Pointwise mutual information.
-    Pmi,
-    /// Normalised PMI.
-    Npmi,
-    /// Jaccard index.
-    Jaccard,
-    /// Dice coefficient.
-    Dice,
-    /// Log-likelihood ratio G².
-    Llr,
 }
 
 /// Export format.
@@ -140,33 +98,6 @@ pub enum FormatArg {
 }
 
 impl OutputArgs {
-    /// The graph options these arguments ask for.
-    fn graph_options(&self) -> GraphOptions {
-        let weight = match self.weight {
-            WeightArg::Cooccurrences => Weight::Cooccurrences,
-            WeightArg::Documents => Weight::Documents,
-            WeightArg::Pmi => Weight::Pmi,
-            WeightArg::Npmi => Weight::Npmi,
-            WeightArg::Jaccard => Weight::Jaccard,
-            WeightArg::Dice => Weight::Dice,
-            WeightArg::Llr => Weight::Llr,
-        };
-        GraphOptions {
-            weight,
-            min_weight: self.min_weight,
-            min_cooccurrences: self.min_cooccurrences,
-            min_mentions: self.min_mentions,
-            types: self
-                .types
-                .iter()
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect::<BTreeSet<_>>(),
-            top_k: self.top_k,
-            backbone: self.backbone,
-        }
-    }
-
     /// The `-o` argument, if given.
     pub(crate) fn output_path(&self) -> Option<&Path> {
         self.output.as_deref()
@@ -202,7 +133,7 @@ impl OutputArgs {
 
     /// Builds the graph from `counts` and writes it.
     pub(crate) fn write(&self, counts: &CoMentionCounts) -> anyhow::Result<()> {
-        let graph = CoMentionGraph::build(counts, &self.graph_options());
+        let graph = CoMentionGraph::build(counts, &self.filters.graph_options());
         let format = self.format();
         match self.output.as_deref() {
             Some(path) if path != Path::new("-") => {

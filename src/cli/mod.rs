@@ -1,5 +1,6 @@
 //! Glue between clap and the library: one file per subcommand.
 
+mod filters;
 mod input;
 mod output;
 mod sentences;

@@ -9,10 +9,11 @@ use anyhow::Context;
 
 use comention::counts::{CoMentionCounts, CountOptions, Scope};
 use comention::export::atomic::AtomicFile;
-use comention::graph::{Backbone, CoMentionGraph, GraphOptions, Weight};
+use comention::graph::CoMentionGraph;
 use comention::report::html::{Report, ReportOptions};
 use comention::report::{Network, NetworkEdge, NetworkNode};
 
+use super::filters::FilterArgs;
 use super::input::InputArgs;
 use super::GazetteerArgs;
 
@@ -47,73 +48,43 @@ pub struct Args {
     gazetteer: GazetteerArgs,
 }
 
-/// Counting and filtering options of the network: the names, values and
-/// defaults of `comention graph`'s (whose OutputArgs also hold output
-/// options the report has no use for).
+/// The network's scope and filters: the names, values and defaults of
+/// `comention graph`.
 #[derive(Debug, Clone, clap::Args)]
 struct NetworkArgs {
     /// Co-occurrence unit: document, paragraph, sentence or window:N [default: document].
     #[arg(long, value_name = "SCOPE", default_value = "document")]
     scope: Scope,
-    /// Edge weight: cooccurrences, documents, pmi, npmi, jaccard, dice or llr
-    /// [default: cooccurrences].
-    #[arg(long, value_name = "WEIGHT", default_value = "cooccurrences")]
-    weight: Weight,
-    /// Drop edges whose weight is below this [default: none].
-    #[arg(long, value_name = "X")]
-    min_weight: Option<f64>,
-    /// Drop edges with fewer co-occurrences [default: 1].
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    min_cooccurrences: u64,
-    /// Drop entities with fewer mentions [default: 1].
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    min_mentions: u64,
-    /// Keep only entities of these types, comma-separated (e.g. PERSON,COUNTRY) [default: all].
-    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
-    types: Vec<String>,
-    /// Keep each entity's K strongest edges [default: all].
-    #[arg(long, value_name = "K")]
-    top_k: Option<usize>,
-    /// Keep the significant backbone: disparity:ALPHA [default: off].
-    #[arg(long, value_name = "FILTER")]
-    backbone: Option<Backbone>,
+    #[command(flatten)]
+    filters: FilterArgs,
 }
 
 impl NetworkArgs {
-    fn graph_options(&self) -> GraphOptions {
-        GraphOptions {
-            weight: self.weight,
-            min_weight: self.min_weight,
-            min_cooccurrences: self.min_cooccurrences,
-            min_mentions: self.min_mentions,
-            types: self.types.iter().cloned().collect(),
-            top_k: self.top_k,
-            backbone: self.backbone,
-        }
-    }
-
     /// One line saying how the network was counted and filtered.
     fn describe(&self, graph: &CoMentionGraph, shown: usize) -> String {
         let mut parts = vec![
             format!("scope: {}", self.scope),
-            format!("weight: {}", self.weight),
+            format!("weight: {}", self.filters.weight),
         ];
-        if let Some(w) = self.min_weight {
+        if let Some(w) = self.filters.min_weight {
             parts.push(format!("min weight {w}"));
         }
-        if self.min_cooccurrences > 1 {
-            parts.push(format!("min co-occurrences {}", self.min_cooccurrences));
+        if self.filters.min_cooccurrences > 1 {
+            parts.push(format!(
+                "min co-occurrences {}",
+                self.filters.min_cooccurrences
+            ));
         }
-        if self.min_mentions > 1 {
-            parts.push(format!("min mentions {}", self.min_mentions));
+        if self.filters.min_mentions > 1 {
+            parts.push(format!("min mentions {}", self.filters.min_mentions));
         }
-        if !self.types.is_empty() {
-            parts.push(format!("types {}", self.types.join(", ")));
+        if !self.filters.types.is_empty() {
+            parts.push(format!("types {}", self.filters.types.join(", ")));
         }
-        if let Some(k) = self.top_k {
+        if let Some(k) = self.filters.top_k {
             parts.push(format!("top {k} edges per entity"));
         }
-        if let Some(b) = self.backbone {
+        if let Some(b) = self.filters.backbone {
             parts.push(format!("backbone {b}"));
         }
         let nodes = if shown < graph.nodes.len() {
@@ -197,7 +168,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
     counts.attach_entities(gaz);
-    let graph = CoMentionGraph::build(&counts, &args.network.graph_options());
+    let graph = CoMentionGraph::build(&counts, &args.network.filters.graph_options());
     let shown = graph.nodes.len().min(args.max_nodes);
     let description = args.network.describe(&graph, shown);
     let page = report.render(&network(&graph, args.max_nodes, description));
