@@ -1,5 +1,10 @@
 //! Glue between clap and the library: one file per subcommand.
 
+mod input;
+mod output;
+mod sentences;
+mod tag;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,6 +12,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use comention::Gazetteer;
+
+mod gazetteer;
+mod graph;
+mod merge;
 
 /// Find entities in article text with gazetteers and build co-mention networks.
 #[derive(Debug, Parser)]
@@ -21,15 +30,32 @@ enum Command {
     /// Gazetteer tools (lint).
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Build the co-mention network of a corpus (and/or its counts state).
+    Graph(graph::GraphArgs),
+    /// Merge counts states and write the network (alias: export).
+    #[command(alias = "export")]
+    Merge(merge::MergeArgs),
+    /// Find entity mentions in documents: one record per mention.
+    Tag(tag::Args),
+    /// Print the sentences of each document as JSONL, to check the segmenter.
+    Sentences(sentences::Args),
 }
 
 #[derive(Debug, Subcommand)]
-enum GazetteerCommand {}
+enum GazetteerCommand {
+    Lint(gazetteer::LintArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Gazetteer(g) => match g {},
+        Command::Gazetteer(g) => match g {
+            GazetteerCommand::Lint(args) => gazetteer::lint(args),
+        },
+        Command::Graph(args) => graph::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Sentences(args) => sentences::run(args),
+        Command::Tag(args) => tag::run(args),
     }
 }
 
@@ -39,7 +65,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || e.downcast_ref::<comention::Error>().is_some_and(|c| {
-                matches!(c, comention::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+                matches!(c, comention::Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
             })
     })
 }
@@ -81,6 +107,42 @@ impl GazetteerArgs {
             return Ok(Gazetteer::embedded());
         }
         let gaz = Gazetteer::from_paths(&self.gazetteers).context("loading the gazetteer")?;
+        for w in gaz.warnings() {
+            eprintln!(
+                "warning: {}:{}: {}",
+                w.origin.path.display(),
+                w.origin.line,
+                w.message
+            );
+        }
         Ok(gaz)
+    }
+
+    /// The tagger options these arguments ask for.
+    pub fn builder(&self) -> comention::tagger::TaggerBuilder {
+        let case = match self.case {
+            CaseArg::Smart => comention::tagger::Case::Smart,
+            CaseArg::Sensitive => comention::tagger::Case::Sensitive,
+            CaseArg::Insensitive => comention::tagger::Case::Insensitive,
+        };
+        comention::tagger::TaggerBuilder::new()
+            .case(case)
+            .fold_diacritics(self.fold_diacritics)
+            .adjectives(!self.no_adjectives)
+    }
+
+    /// Loads the gazetteer and builds the tagger with these options.
+    pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
+        Ok(self.builder().build(&self.load()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

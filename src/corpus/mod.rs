@@ -1,7 +1,16 @@
 //! Corpus input: documents from text files, folders, JSONL, CSV, stdin and
-//! gzip, and the sentence/paragraph segmenter. TODO(helper): readers.
+//! gzip ([`read`]), the ordered parallel [`pipeline`] that the commands run
+//! documents through, and the sentence/paragraph [`segment`]er.
+//!
+//! This module reads and decodes; it never prints. What to do with warnings
+//! (print them, fail under `--strict`) is the caller's choice.
 
+pub mod pipeline;
+pub mod read;
 pub mod segment;
+
+pub use pipeline::{process, read_all, Event, Pipeline, Summary};
+pub use read::{Input, Progress, ReadOptions, Warning};
 
 /// One article.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

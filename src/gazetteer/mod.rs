@@ -2,7 +2,7 @@
 //!
 //! A gazetteer is a list of [`Entity`] values, each with an id, a type, a
 //! canonical name, its aliases and free-form attributes. They are read from
-//! CSV ([`csv`](self::csv) module: `id,type,name,aliases[,adjectives][,extra…]`)
+//! CSV ([`csv`] module: `id,type,name,aliases[,adjectives][,extra…]`)
 //! or from spaCy EntityRuler pattern files ([`jsonl`]). Several files combine
 //! into one [`Gazetteer`]; an entity id seen again adds its aliases to the
 //! first entity of that id (and [`lint`] reports it). Matching is left to the
@@ -206,17 +206,8 @@ impl Gazetteer {
 
     /// Reads one more file into this gazetteer (see [`Gazetteer::from_paths`]).
     pub fn read_path(&mut self, path: &Path) -> Result<()> {
-        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(text).map_err(|e| Error::Gazetteer {
-            path: path.to_owned(),
-            line: line_of_byte(e.as_bytes(), e.utf8_error().valid_up_to()),
-            message: "not valid UTF-8; save the gazetteer as UTF-8".to_string(),
-        })?;
-        let is_jsonl = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("jsonl" | "ndjson")
-        );
-        if is_jsonl {
+        let text = read_text(path)?;
+        if is_jsonl(path) {
             jsonl::read_str_into(self, &text, path)
         } else {
             csv::read_str_into(self, &text, path)
@@ -306,6 +297,29 @@ impl Gazetteer {
     pub fn alias_count(&self) -> usize {
         self.entities.iter().map(|e| e.aliases.len()).sum()
     }
+}
+
+/// Reads a gazetteer file as UTF-8 text (an error names the first line that is not).
+///
+/// ```no_run
+/// let text = comention::gazetteer::read_text("people.csv".as_ref())?;
+/// # Ok::<(), comention::Error>(())
+/// ```
+pub fn read_text(path: &Path) -> Result<String> {
+    let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(text).map_err(|e| Error::Gazetteer {
+        path: path.to_owned(),
+        line: line_of_byte(e.as_bytes(), e.utf8_error().valid_up_to()),
+        message: "not valid UTF-8; save the gazetteer as UTF-8".to_string(),
+    })
+}
+
+/// True for spaCy pattern files (`.jsonl`, `.ndjson`); everything else is CSV.
+pub(crate) fn is_jsonl(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "ndjson")
+    )
 }
 
 /// 1-based line number of a byte offset.

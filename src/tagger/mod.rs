@@ -38,9 +38,10 @@
 //!
 //! When two entities claim the same alias (after normalisation), one wins, by
 //! the first rule that tells them apart: (1) the alias as written beats a form
-//! that smart case added (ALL CAPS, capitalised); (2) an alias that is the
-//! entity's name beats one that is not; (3) a plain alias beats an adjectival
-//! one; (4) the entity loaded first (earlier `-g` file, earlier row) wins.
+//! that smart case added (ALL CAPS, capitalised); then the gazetteer's
+//! [`conflict_order`]: (2) an alias that is the entity's name beats one that
+//! is not; (3) a plain alias beats an adjectival one; (4) the entity loaded
+//! first (earlier `-g` file, earlier row) wins.
 //! `comention gazetteer lint` lists every conflict.
 
 mod boundary;
@@ -48,11 +49,13 @@ mod explain;
 mod fold;
 
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 use crate::corpus::segment;
+use crate::gazetteer::lint::{conflict_order, Claim};
 use crate::gazetteer::{Entity, Gazetteer};
 pub use explain::{NearMiss, Reason};
 use fold::{Normalizer, OffsetMap};
@@ -184,13 +187,6 @@ struct Pattern {
     last: char,
 }
 
-impl Pattern {
-    /// Sort key of the conflict rule (smaller wins); see the module doc.
-    fn rank(&self, is_name: bool, is_adjective: bool) -> (bool, bool, bool, u32) {
-        (self.is_added_form, !is_name, is_adjective, self.entity)
-    }
-}
-
 /// Finds gazetteer entities in text.
 ///
 /// ```
@@ -238,16 +234,17 @@ impl Tagger {
             fold_diacritics: options.fold_diacritics,
             lowercase: options.case == Case::Insensitive,
         };
-        // pattern text -> (pattern, conflict rank)
-        type Rank = (bool, bool, bool, u32);
-        let mut table: HashMap<String, (Pattern, Rank)> = HashMap::new();
-        let mut offer = |key: String, pattern: Pattern, is_name: bool, is_adjective: bool| {
-            let rank = pattern.rank(is_name, is_adjective);
-            match table.get(&key) {
-                Some((_, existing)) if *existing <= rank => {}
-                _ => {
-                    table.insert(key, (pattern, rank));
-                }
+        // Pattern text -> the pattern that wins it: a form as written beats
+        // a form smart case added, then the gazetteer's conflict rule.
+        let mut table: HashMap<String, (Pattern, Claim)> = HashMap::new();
+        let mut offer = |key: String, pattern: Pattern, claim: Claim| {
+            let beats = |(existing, existing_claim): &(Pattern, Claim)| {
+                (pattern.is_added_form, existing.is_added_form) == (false, true)
+                    || (pattern.is_added_form == existing.is_added_form
+                        && conflict_order(&claim, existing_claim) == Ordering::Less)
+            };
+            if !table.get(&key).is_some_and(|e| !beats(e)) {
+                table.insert(key, (pattern, claim));
             }
         };
         for (index, entity) in gazetteer.entities().iter().enumerate() {
@@ -260,7 +257,7 @@ impl Tagger {
                 if key.is_empty() {
                     continue;
                 }
-                let is_name = alias.text == entity.name;
+                let claim = Claim::new(index, entity, alias);
                 for (form, is_added_form, is_caps_form) in forms(&key, options.case) {
                     let (Some(first), Some(last)) = (form.chars().next(), form.chars().next_back())
                     else {
@@ -274,7 +271,7 @@ impl Tagger {
                         first,
                         last,
                     };
-                    offer(form, pattern, is_name, alias.is_adjective);
+                    offer(form, pattern, claim);
                 }
             }
         }

@@ -1,0 +1,295 @@
+//! `comention graph`: tag a corpus, count co-mentions, write the network
+//! and/or the mergeable counts state.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+
+use comention::counts::{self, state, CoMentionCounts, CountOptions, Scope, Slice};
+use comention::export::{self, Format};
+use comention::graph::{Backbone, CoMentionGraph, GraphOptions, Weight};
+
+use super::input::InputArgs;
+use super::GazetteerArgs;
+
+/// Build the co-mention network of a corpus.
+///
+/// Tags every document, counts entities and pairs per scope, and writes the
+/// network (GraphML, GEXF, CSV or JSON) and/or the counts state that
+/// `comention merge` combines across shards.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 all well, 1 some inputs were skipped (warnings), 2 failure."
+)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    gazetteer: GazetteerArgs,
+    /// Co-occurrence unit: document, paragraph, sentence or window:N (mentions
+    /// at most N words apart) [default: document].
+    #[arg(long, default_value = "document", value_parser = parse_scope)]
+    scope: Scope,
+    /// Also count per time slice of the document date [default: no slices].
+    #[arg(long, value_enum)]
+    slice: Option<SliceArg>,
+    /// Example document ids kept per edge (the K smallest ids) [default: 3].
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    evidence: usize,
+    /// Count an entity as the entity whose id is its value of this gazetteer
+    /// attribute (e.g. `country`: Moscow counts as Russia) [default: off].
+    #[arg(long, value_name = "ATTR")]
+    roll_up: Option<String>,
+    /// Write the counts state (JSON Lines, see docs/state-format.md) to FILE;
+    /// `-` is stdout. Without -o, only the state is written [default: none].
+    #[arg(long, value_name = "FILE")]
+    save_state: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Weight, filters and output, shared by `graph` and `merge`.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// What edge `weight` holds [default: cooccurrences].
+    #[arg(long, value_enum, default_value_t = WeightArg::Cooccurrences)]
+    weight: WeightArg,
+    /// Drop edges whose weight is below X [default: keep all].
+    #[arg(long, value_name = "X")]
+    min_weight: Option<f64>,
+    /// Drop edges with fewer co-occurrences [default: 1].
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_cooccurrences: u64,
+    /// Drop entities with fewer mentions [default: 1].
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_mentions: u64,
+    /// Keep only entities of these types, comma-separated (e.g. PERSON,COUNTRY) [default: all].
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    types: Vec<String>,
+    /// Keep each node's K strongest edges [default: all].
+    #[arg(long, value_name = "K")]
+    top_k: Option<usize>,
+    /// Keep the significant backbone: disparity:ALPHA (Serrano et al. 2009) [default: off].
+    #[arg(long, value_name = "disparity:ALPHA", value_parser = parse_backbone)]
+    backbone: Option<Backbone>,
+    /// Output format [default: from the -o extension, else graphml].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Output file; `-` is stdout. CSV writes NAME.nodes.csv and NAME.edges.csv
+    /// for `-o NAME.csv` [default: stdout].
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Write CSV cells as they are, without spreadsheet-formula neutralisation [default: off].
+    #[arg(long)]
+    raw_csv: bool,
+}
+
+fn parse_scope(s: &str) -> Result<Scope, String> {
+    s.parse().map_err(|e: comention::Error| e.to_string())
+}
+
+fn parse_backbone(s: &str) -> Result<Backbone, String> {
+    s.parse().map_err(|e: comention::Error| e.to_string())
+}
+
+/// Time slice length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SliceArg {
+    /// YYYY.
+    Year,
+    /// YYYY-MM.
+    Month,
+    /// YYYY-MM-DD.
+    Day,
+}
+
+/// What edge `weight` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WeightArg {
+    /// Scopes holding both entities.
+    Cooccurrences,
+    /// Documents where both co-occur.
+    Documents,
+    /// Pointwise mutual information.
+    Pmi,
+    /// Normalised PMI.
+    Npmi,
+    /// Jaccard index.
+    Jaccard,
+    /// Dice coefficient.
+    Dice,
+    /// Log-likelihood ratio G².
+    Llr,
+}
+
+/// Export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// GraphML 1.0.
+    Graphml,
+    /// GEXF 1.3.
+    Gexf,
+    /// Gephi spreadsheet CSV (two files).
+    Csv,
+    /// NetworkX node-link JSON.
+    Json,
+}
+
+impl OutputArgs {
+    /// The graph options these arguments ask for.
+    fn graph_options(&self) -> GraphOptions {
+        let weight = match self.weight {
+            WeightArg::Cooccurrences => Weight::Cooccurrences,
+            WeightArg::Documents => Weight::Documents,
+            WeightArg::Pmi => Weight::Pmi,
+            WeightArg::Npmi => Weight::Npmi,
+            WeightArg::Jaccard => Weight::Jaccard,
+            WeightArg::Dice => Weight::Dice,
+            WeightArg::Llr => Weight::Llr,
+        };
+        GraphOptions {
+            weight,
+            min_weight: self.min_weight,
+            min_cooccurrences: self.min_cooccurrences,
+            min_mentions: self.min_mentions,
+            types: self
+                .types
+                .iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect::<BTreeSet<_>>(),
+            top_k: self.top_k,
+            backbone: self.backbone,
+        }
+    }
+
+    /// The `-o` argument, if given.
+    pub(crate) fn output_path(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    fn is_stdout(&self) -> bool {
+        self.output.as_deref().map_or(true, |p| p == Path::new("-"))
+    }
+
+    fn format(&self) -> Format {
+        match self.format {
+            Some(FormatArg::Graphml) => Format::GraphMl,
+            Some(FormatArg::Gexf) => Format::Gexf,
+            Some(FormatArg::Csv) => Format::Csv,
+            Some(FormatArg::Json) => Format::Json,
+            None => self
+                .output
+                .as_deref()
+                .and_then(Format::from_path)
+                .unwrap_or(Format::GraphMl),
+        }
+    }
+
+    /// Checks what can be checked before the corpus is read.
+    pub(crate) fn check(&self) -> anyhow::Result<()> {
+        if self.format() == Format::Csv && self.is_stdout() {
+            bail!(
+                "CSV export writes two files (NAME.nodes.csv and NAME.edges.csv); give -o NAME.csv"
+            );
+        }
+        Ok(())
+    }
+
+    /// Builds the graph from `counts` and writes it.
+    pub(crate) fn write(&self, counts: &CoMentionCounts) -> anyhow::Result<()> {
+        let graph = CoMentionGraph::build(counts, &self.graph_options());
+        let format = self.format();
+        match self.output.as_deref() {
+            Some(path) if path != Path::new("-") => {
+                export::save(&graph, format, path, self.raw_csv)
+                    .with_context(|| format!("writing {}", path.display()))
+            }
+            _ => {
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                export::write(&graph, format, &mut out)?;
+                out.flush().context("writing to stdout")?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes the counts state to FILE (atomically) or stdout.
+pub(crate) fn save_state(counts: &CoMentionCounts, path: &Path) -> anyhow::Result<()> {
+    if path == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        state::write(counts, &mut out).context("writing the state to stdout")?;
+        out.flush().context("writing the state to stdout")?;
+        return Ok(());
+    }
+    let mut file = export::atomic::AtomicFile::create(path)?;
+    state::write(counts, &mut file).with_context(|| format!("writing {}", path.display()))?;
+    file.commit()?;
+    Ok(())
+}
+
+/// Runs `comention graph`.
+pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
+    args.output.check()?;
+    let state_to_stdout = args.save_state.as_deref() == Some(Path::new("-"));
+    let graph_wanted = args.save_state.is_none() || args.output.output.is_some();
+    if state_to_stdout && graph_wanted && args.output.is_stdout() {
+        bail!(
+            "the state and the graph cannot both go to stdout; give -o FILE or --save-state FILE"
+        );
+    }
+    let gazetteer = args.gazetteer.load()?;
+    let g = &args.gazetteer;
+    let tagger = g
+        .builder()
+        .sentences(matches!(args.scope, Scope::Sentence | Scope::Paragraph))
+        .build(&gazetteer);
+    let matching = format!(
+        "case={:?};fold_diacritics={};adjectives={}",
+        g.case, g.fold_diacritics, !g.no_adjectives
+    );
+    let options = CountOptions {
+        scope: args.scope,
+        slice: args.slice.map(|s| match s {
+            SliceArg::Year => Slice::Year,
+            SliceArg::Month => Slice::Month,
+            SliceArg::Day => Slice::Day,
+        }),
+        evidence: args.evidence,
+        roll_up: args.roll_up.clone(),
+        fingerprint: Some(counts::fingerprint(&gazetteer, &matching)),
+    };
+    if let Some(attr) = &options.roll_up {
+        if !gazetteer.attribute_names().iter().any(|a| a == attr) {
+            eprintln!("warning: no gazetteer has an attribute {attr:?}; --roll-up changes nothing");
+        }
+    }
+
+    // Each document is tagged and counted in parallel; the counts are added
+    // up in input order (addition is exact, so the order only matters for
+    // determinism of the work, not of the result).
+    let mut counts = CoMentionCounts::new(options.clone());
+    let summary = args.input.process(
+        |doc| CoMentionCounts::of(doc, &tagger.tag(&doc.text), &gazetteer, &options),
+        |_doc, one| {
+            counts += one;
+            Ok(())
+        },
+    )?;
+    counts.attach_entities(&gazetteer);
+
+    if let Some(path) = &args.save_state {
+        save_state(&counts, path)?;
+    }
+    if graph_wanted {
+        args.output.write(&counts)?;
+    }
+    Ok(args.input.exit_code(&summary))
+}

@@ -1,0 +1,489 @@
+//! The ordered parallel pipeline: read inputs in batches on one thread,
+//! decode and process each batch's documents in parallel on the current
+//! rayon pool, and hand the results to a sink in exact input order.
+//!
+//! The pipeline guarantees that the sink sees the same [`Event`]s in the
+//! same order whatever the thread count or batch size, so that output bytes
+//! never depend on parallelism. It also detects duplicate document ids
+//! (both documents are kept; the second gets a warning naming the first's
+//! location). It does not print: progress is published through
+//! [`Progress`] counters and warnings arrive as events.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::corpus::read::{Origin, Raw, Reader};
+use crate::corpus::{Document, Input, Progress, ReadOptions, Warning};
+use crate::error::{Error, Result};
+
+/// What the sink receives, in input order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event<T> {
+    /// A document and what the map function made of it.
+    Document(Document, T),
+    /// A problem; the warnings about a document come before the document.
+    Warning(Warning),
+}
+
+/// Totals of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Documents delivered.
+    pub documents: u64,
+    /// Documents or files left out (warnings with `skipped`).
+    pub skipped: u64,
+    /// All warnings, including those that skipped something.
+    pub warnings: u64,
+    /// Bytes read (after gzip decompression).
+    pub bytes: u64,
+}
+
+/// A configured run over some inputs; see [`process`] for the common case.
+///
+/// ```
+/// use comention::corpus::{Event, Input, Pipeline, ReadOptions};
+/// let inputs = [Input::memory("n.jsonl", "{\"id\":\"a\",\"text\":\"One. Two.\"}\n")];
+/// let options = ReadOptions::default();
+/// let mut counts = Vec::new();
+/// let summary = Pipeline::new(&inputs, &options)
+///     .batch_size(1 << 20, 1000)
+///     .run(
+///         |doc| comention::corpus::segment::sentences(&doc.text).len(),
+///         |event| {
+///             if let Event::Document(doc, n) = event {
+///                 counts.push((doc.id, n));
+///             }
+///             Ok::<_, comention::Error>(())
+///         },
+///     )?;
+/// assert_eq!(counts, [("a".to_string(), 2)]);
+/// assert_eq!(summary.documents, 1);
+/// # Ok::<(), comention::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Pipeline<'a> {
+    inputs: &'a [Input],
+    options: &'a ReadOptions,
+    batch_bytes: usize,
+    batch_documents: usize,
+    progress: Arc<Progress>,
+}
+
+impl<'a> Pipeline<'a> {
+    /// A pipeline with the default batch size (2 MiB or 4096 records).
+    pub fn new(inputs: &'a [Input], options: &'a ReadOptions) -> Self {
+        Pipeline {
+            inputs,
+            options,
+            batch_bytes: 2 << 20,
+            batch_documents: 4096,
+            progress: Arc::new(Progress::default()),
+        }
+    }
+
+    /// Ends a batch once it holds `bytes` bytes or `documents` records
+    /// (at least one record per batch).
+    pub fn batch_size(mut self, bytes: usize, documents: usize) -> Self {
+        self.batch_bytes = bytes.max(1);
+        self.batch_documents = documents.max(1);
+        self
+    }
+
+    /// Publishes bytes read and documents delivered to `progress` as the run goes.
+    pub fn progress(mut self, progress: Arc<Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Runs `map` on every document in parallel (on the current rayon pool)
+    /// and feeds the results to `sink` in input order.
+    ///
+    /// Stops at the first error: a fatal read error (returned after the
+    /// records before it were delivered) or an error from `sink`.
+    pub fn run<T, E, M, S>(self, map: M, mut sink: S) -> Result<Summary, E>
+    where
+        T: Send,
+        E: From<Error>,
+        M: Fn(&Document) -> T + Sync,
+        S: FnMut(Event<T>) -> Result<(), E>,
+    {
+        let Pipeline {
+            inputs,
+            options,
+            batch_bytes,
+            batch_documents,
+            progress,
+        } = self;
+        let bytes_before = progress.bytes();
+        std::thread::scope(|scope| {
+            // One batch in the channel while the next is read and the
+            // previous processed: memory stays at about three batches.
+            let (tx, rx) = sync_channel::<Result<Vec<Raw>>>(1);
+            let reader_progress = Arc::clone(&progress);
+            scope.spawn(move || {
+                let mut reader = Reader::new(inputs, options, reader_progress);
+                let mut batch = Vec::new();
+                let mut size = 0;
+                loop {
+                    match reader.next_raw() {
+                        Ok(Some(raw)) => {
+                            size += raw.size();
+                            batch.push(raw);
+                            if size >= batch_bytes || batch.len() >= batch_documents {
+                                if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
+                                    return; // the consumer stopped
+                                }
+                                size = 0;
+                            }
+                        }
+                        Ok(None) => {
+                            if !batch.is_empty() {
+                                let _ = tx.send(Ok(batch));
+                            }
+                            return;
+                        }
+                        Err(e) => {
+                            if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+                                return;
+                            }
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+            });
+            let mut delivery = Delivery::default();
+            for batch in rx {
+                let batch = batch?;
+                let results: Vec<_> = batch
+                    .into_par_iter()
+                    .map(|raw| {
+                        let parsed = raw.parse(options);
+                        let value = parsed.document.as_ref().map(&map);
+                        (parsed, value)
+                    })
+                    .collect();
+                for (parsed, value) in results {
+                    for warning in parsed.warnings {
+                        delivery.warning(warning, &mut sink)?;
+                    }
+                    if let (Some(doc), Some(value), Some(origin)) =
+                        (parsed.document, value, parsed.origin)
+                    {
+                        if let Some(warning) = delivery.check_duplicate(&doc.id, origin) {
+                            delivery.warning(warning, &mut sink)?;
+                        }
+                        delivery.summary.documents += 1;
+                        progress.add_document();
+                        sink(Event::Document(doc, value))?;
+                    }
+                }
+            }
+            delivery.summary.bytes = progress.bytes() - bytes_before;
+            Ok(delivery.summary)
+        })
+    }
+}
+
+/// The sequential end of the pipeline: counts and duplicate ids.
+#[derive(Default)]
+struct Delivery {
+    summary: Summary,
+    /// Hash of each id seen → where it was first seen. 64-bit hashes keep
+    /// memory small; a false duplicate needs a hash collision (odds about
+    /// n²/2⁶⁵, negligible for any real corpus).
+    first_seen: HashMap<u64, (u32, u64)>,
+    /// Files named by `first_seen`, each once per stretch of records.
+    files: Vec<Arc<Path>>,
+}
+
+impl Delivery {
+    fn warning<T, E>(
+        &mut self,
+        warning: Warning,
+        sink: &mut impl FnMut(Event<T>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.summary.warnings += 1;
+        if warning.skipped {
+            self.summary.skipped += 1;
+        }
+        sink(Event::Warning(warning))
+    }
+
+    fn check_duplicate(&mut self, id: &str, origin: Origin) -> Option<Warning> {
+        // SipHash with fixed keys: deterministic across runs.
+        #[allow(deprecated)]
+        let mut hasher = std::hash::SipHasher::new();
+        id.hash(&mut hasher);
+        let hash = hasher.finish();
+        if let Some(&(file, line)) = self.first_seen.get(&hash) {
+            let first = &self.files[file as usize];
+            let at = if line == 0 {
+                first.display().to_string()
+            } else {
+                format!("{}:{line}", first.display())
+            };
+            return Some(Warning {
+                path: origin.path.to_path_buf(),
+                line: origin.line,
+                message: format!("duplicate document id {id:?} (first at {at}); both kept"),
+                skipped: false,
+            });
+        }
+        if !self
+            .files
+            .last()
+            .is_some_and(|last| Arc::ptr_eq(last, &origin.path))
+        {
+            self.files.push(Arc::clone(&origin.path));
+        }
+        let file = u32::try_from(self.files.len() - 1).expect("fewer than 2³² input files");
+        self.first_seen.insert(hash, (file, origin.line));
+        None
+    }
+}
+
+/// Runs [`Pipeline::run`] with the default batch size.
+///
+/// ```
+/// use comention::corpus::{process, Event, Input, ReadOptions};
+/// let inputs = [Input::memory("a.txt", "Hello.")];
+/// let mut lengths = Vec::new();
+/// process(&inputs, &ReadOptions::default(), |doc| doc.text.len(), |event| {
+///     if let Event::Document(_, n) = event { lengths.push(n) }
+///     Ok::<_, comention::Error>(())
+/// })?;
+/// assert_eq!(lengths, [6]);
+/// # Ok::<(), comention::Error>(())
+/// ```
+pub fn process<T, E, M, S>(
+    inputs: &[Input],
+    options: &ReadOptions,
+    map: M,
+    sink: S,
+) -> Result<Summary, E>
+where
+    T: Send,
+    E: From<Error>,
+    M: Fn(&Document) -> T + Sync,
+    S: FnMut(Event<T>) -> Result<(), E>,
+{
+    Pipeline::new(inputs, options).run(map, sink)
+}
+
+/// Reads every document and warning into memory, in input order.
+///
+/// ```
+/// use comention::corpus::{read_all, Input, ReadOptions};
+/// let input = Input::memory("a.jsonl", "{\"id\":\"x\",\"text\":\"Hi.\"}\nnot json\n");
+/// let (docs, warnings) = read_all(&[input], &ReadOptions::default())?;
+/// assert_eq!(docs.len(), 1);
+/// assert!(warnings[0].to_string().starts_with("a.jsonl:2: invalid JSON"));
+/// # Ok::<(), comention::Error>(())
+/// ```
+pub fn read_all(inputs: &[Input], options: &ReadOptions) -> Result<(Vec<Document>, Vec<Warning>)> {
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    process(
+        inputs,
+        options,
+        |_| (),
+        |event| {
+            match event {
+                Event::Document(doc, ()) => documents.push(doc),
+                Event::Warning(w) => warnings.push(w),
+            }
+            Ok::<_, Error>(())
+        },
+    )?;
+    Ok((documents, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::segment::{sentences, Span};
+    use proptest::prelude::*;
+
+    fn run(
+        inputs: &[Input],
+        threads: usize,
+        bytes: usize,
+        docs: usize,
+    ) -> (Vec<Event<Vec<Span>>>, Summary) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let options = ReadOptions::default();
+        let mut events = Vec::new();
+        let summary = pool
+            .install(|| {
+                Pipeline::new(inputs, &options).batch_size(bytes, docs).run(
+                    |doc| sentences(&doc.text),
+                    |e| {
+                        events.push(e);
+                        Ok::<_, Error>(())
+                    },
+                )
+            })
+            .unwrap();
+        (events, summary)
+    }
+
+    fn corpus(lines: &[(u8, String)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (kind, text) in lines {
+            let line = match kind % 6 {
+                0 => serde_json::json!({"id": format!("d{}", text.len() % 7), "text": text})
+                    .to_string(),
+                1 => format!(
+                    "{{\"id\":\"x\",\"text\":{}",
+                    serde_json::to_string(text).unwrap()
+                ),
+                2 => serde_json::json!({"text": text, "date": "bad"}).to_string(),
+                3 => String::new(),
+                4 => serde_json::json!({"id": text.len(), "text": text, "date": "2024-01-02"})
+                    .to_string(),
+                _ => serde_json::json!({"id": [1], "text": text}).to_string(),
+            };
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn same_events_for_any_threads_and_batches(
+            lines in proptest::collection::vec((any::<u8>(), "[A-Za-z .!?\n]{0,60}"), 0..60),
+            bytes in 1usize..400,
+            docs in 1usize..9,
+        ) {
+            let inputs = [
+                Input::memory("a.jsonl", corpus(&lines)),
+                Input::memory("b.txt", "One. Two."),
+                Input::memory("c.bin", b"\0".to_vec()),
+            ];
+            let (one, s1) = run(&inputs, 1, usize::MAX, usize::MAX);
+            let (four, s4) = run(&inputs, 4, bytes, docs);
+            prop_assert_eq!(&one, &four);
+            prop_assert_eq!(s1, s4);
+            let documents = one.iter().filter(|e| matches!(e, Event::Document(..))).count();
+            prop_assert_eq!(s1.documents as usize, documents);
+            prop_assert_eq!(s1.warnings as usize, one.len() - documents);
+        }
+    }
+
+    #[test]
+    fn summary_counts() {
+        let inputs = [
+            Input::memory(
+                "a.jsonl",
+                "{\"id\":\"a\",\"text\":\"x\"}\nbad\n{\"id\":\"a\",\"text\":\"y\"}\n",
+            ),
+            Input::memory("b.txt", "0123"),
+        ];
+        let (events, summary) = run(&inputs, 2, 1, 1);
+        assert_eq!(events.len(), 5);
+        assert_eq!(
+            summary,
+            Summary {
+                documents: 3,
+                skipped: 1,
+                warnings: 2,
+                bytes: 48 + 4
+            }
+        );
+    }
+
+    #[test]
+    fn fatal_error_comes_after_earlier_records() {
+        let inputs = [
+            Input::memory("a.txt", "A"),
+            Input::Path("/nonexistent/b.txt".into()),
+            Input::memory("c.txt", "C"),
+        ];
+        let options = ReadOptions::default();
+        let mut seen = Vec::new();
+        let err = process(
+            &inputs,
+            &options,
+            |_| (),
+            |e| {
+                if let Event::Document(d, ()) = e {
+                    seen.push(d.id);
+                }
+                Ok::<_, Error>(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(seen, ["a.txt"]);
+        assert!(err.to_string().starts_with("/nonexistent/b.txt: "));
+    }
+
+    #[test]
+    fn sink_error_stops_the_run() {
+        let many = "{\"text\":\"x\"}\n".repeat(100_000);
+        let inputs = [Input::memory("a.jsonl", many)];
+        let options = ReadOptions::default();
+        let mut n = 0;
+        let err = Pipeline::new(&inputs, &options)
+            .batch_size(1, 10)
+            .run(
+                |_| (),
+                |_| {
+                    n += 1;
+                    if n == 25 {
+                        Err(Error::Invalid("stop".into()))
+                    } else {
+                        Ok(())
+                    }
+                },
+            )
+            .unwrap_err();
+        assert_eq!((n, err.to_string()), (25, "stop".to_string()));
+    }
+
+    #[test]
+    fn progress_is_published() {
+        let progress = Arc::new(Progress::default());
+        let inputs = [Input::memory("a.txt", "abc"), Input::memory("b.txt", "de")];
+        let options = ReadOptions::default();
+        Pipeline::new(&inputs, &options)
+            .progress(Arc::clone(&progress))
+            .run(|_| (), |_| Ok::<_, Error>(()))
+            .unwrap();
+        assert_eq!((progress.documents(), progress.bytes()), (2, 5));
+    }
+
+    #[test]
+    fn duplicate_of_a_whole_file_names_the_file() {
+        let inputs = [
+            Input::memory("a.txt", "1"),
+            Input::memory("x.jsonl", "{\"id\":\"a.txt\",\"text\":\"2\"}\n"),
+        ];
+        let (_, warnings) = read_all(&inputs, &ReadOptions::default()).unwrap();
+        assert_eq!(
+            warnings[0].to_string(),
+            "x.jsonl:1: duplicate document id \"a.txt\" (first at a.txt); both kept"
+        );
+    }
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Event<Vec<Span>>>();
+        check::<Summary>();
+        check::<Pipeline<'_>>();
+        check::<Input>();
+        check::<Warning>();
+        check::<Progress>();
+    }
+}

@@ -1,0 +1,1768 @@
+//! Corpus readers: turn command-line inputs (files, folders, stdin, bytes in
+//! memory) into a stream of raw records, and raw records into [`Document`]s.
+//!
+//! Reading is split in two so that the expensive half runs in parallel: a
+//! sequential reader walks folders and cuts files into raw records (a whole
+//! text file, one JSONL line, one CSV record) without decoding them, and
+//! a parse step decodes one record (UTF-8, JSON, fields, date check) on any
+//! thread. Problems with one record are [`Warning`]s, returned as values;
+//! only problems that make a whole input unusable (a missing input, a
+//! truncated gzip stream, a CSV file without the text column) are errors.
+//! Ordering, duplicate-id detection and parallelism are left to
+//! [`crate::corpus::pipeline`]; printing is left to the caller.
+//!
+//! # Input formats
+//!
+//! | input | documents |
+//! |---|---|
+//! | `*.jsonl`, `*.ndjson` | one per non-blank line: a JSON object with the text field (default `text`) and optional id, date and title fields |
+//! | `*.csv` | one per record; a header row is required and must name the text column |
+//! | any other file | the whole file is one document; its id is the file name |
+//! | a folder | every file below it, sorted by path (component by component, byte-wise); ids of plain files are paths relative to the folder with `/` separators; names starting with `.` are skipped |
+//! | `-` or no input (stdin) | JSONL if the first non-whitespace byte is `{`, else the whole of stdin is one document with id `-`; empty or blank stdin gives no document |
+//! | `*.gz` (and gzip-compressed stdin) | decompressed, then read as above (`corpus.jsonl.gz` is JSONL) |
+//!
+//! # Record rules
+//!
+//! - A record without an id gets `<file name>:<line>` (for example
+//!   `corpus.jsonl:12`, or `-:12` on stdin). A numeric id becomes text:
+//!   integers exactly as written (`17`), other numbers in a normalised form
+//!   (`1.5e3` becomes `1500.0`). An id of another type is a warning and the
+//!   record is skipped. An empty id counts as missing.
+//! - The text must be a string; otherwise the record is skipped with a
+//!   warning naming `file:line`. Blank JSONL lines are ignored.
+//! - A date is kept as given if it starts with `YYYY`, `YYYY-MM` or
+//!   `YYYY-MM-DD` (anything may follow a complete date, e.g. a time);
+//!   otherwise the date is dropped with a warning and the document kept.
+//!   Empty dates and titles count as missing.
+//! - Invalid UTF-8 is decoded like [`String::from_utf8_lossy`]: each maximal
+//!   invalid byte sequence becomes one U+FFFD (as Python's
+//!   `errors="replace"` does); the rest of the document is unchanged, and a
+//!   warning says how many sequences were replaced.
+//! - A UTF-8 byte order mark at the start of a file or of stdin is removed;
+//!   CRLF line ends stay in the text, so offsets are into the text as read.
+//! - Two documents with the same id are both kept; the second gets a
+//!   warning naming where the first was (`duplicate document id "a1" (first
+//!   at news.jsonl:3); both kept`). The pipeline checks this in input order.
+//! - A plain file with a NUL byte in its first 8 KiB is binary: skipped with
+//!   a warning. Inside a folder, unreadable files and directories are
+//!   skipped with a warning, and a directory reached a second time through a
+//!   symbolic link (a loop) is not entered again.
+
+use std::collections::{HashSet, VecDeque};
+use std::ffi::OsString;
+use std::fmt;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+use crate::corpus::Document;
+use crate::error::{Error, Result};
+
+/// How many leading bytes of a plain file are checked for a NUL byte.
+const BINARY_PROBE: usize = 8 * 1024;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// A JSONL line longer than this is moved out of the line buffer instead of
+/// copied, so one huge line does not stay allocated twice.
+const TAKE_LINE_OVER: usize = 64 * 1024;
+
+/// One input named on the command line (or built in code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input.
+    Stdin,
+    /// A file or a folder.
+    Path(PathBuf),
+    /// Bytes in memory, read as a file called `name` would be: the format
+    /// comes from the name (`x.jsonl`, `x.csv.gz`, …), and the name `-` is
+    /// sniffed like stdin. Useful for tests and fuzzing.
+    Memory {
+        /// The name that decides the format and appears in ids and warnings.
+        name: PathBuf,
+        /// The content.
+        bytes: Vec<u8>,
+    },
+}
+
+impl Input {
+    /// The input for a command-line argument: `-` is stdin, anything else a path.
+    ///
+    /// ```
+    /// use comention::corpus::Input;
+    /// assert_eq!(Input::from_arg("-"), Input::Stdin);
+    /// assert_eq!(Input::from_arg("a.txt"), Input::Path("a.txt".into()));
+    /// ```
+    pub fn from_arg(arg: impl Into<PathBuf>) -> Input {
+        let path = arg.into();
+        if path.as_os_str() == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(path)
+        }
+    }
+
+    /// An in-memory input (see [`Input::Memory`]).
+    ///
+    /// ```
+    /// use comention::corpus::{read_all, Input, ReadOptions};
+    /// let input = Input::memory("news.jsonl", "{\"id\":\"a\",\"text\":\"Hi.\"}\n");
+    /// let (docs, warnings) = read_all(&[input], &ReadOptions::default())?;
+    /// assert_eq!((docs[0].id.as_str(), warnings.len()), ("a", 0));
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn memory(name: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Input {
+        Input::Memory {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Which record fields (JSONL keys, CSV columns) hold what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The id field [default: `id`].
+    pub id_field: String,
+    /// The text field [default: `text`].
+    pub text_field: String,
+    /// The date field [default: `date`].
+    pub date_field: String,
+    /// The title field [default: `title`].
+    pub title_field: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            id_field: "id".into(),
+            text_field: "text".into(),
+            date_field: "date".into(),
+            title_field: "title".into(),
+        }
+    }
+}
+
+/// A problem with one record or file that did not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file (`<stdin>` for standard input).
+    pub path: PathBuf,
+    /// 1-based line (0 when the problem concerns the whole file).
+    pub line: u64,
+    /// What is wrong and what happened (`…; skipped`).
+    pub message: String,
+    /// True when a document or file was left out because of it.
+    pub skipped: bool,
+}
+
+impl fmt::Display for Warning {
+    /// `file:line: message`, or `file: message` when the line is 0.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+        }
+    }
+}
+
+/// Counters that readers and the pipeline update as they go, for progress bars.
+///
+/// ```
+/// let p = comention::corpus::Progress::default();
+/// assert_eq!((p.bytes(), p.documents()), (0, 0));
+/// ```
+#[derive(Debug, Default)]
+pub struct Progress {
+    bytes: AtomicU64,
+    documents: AtomicU64,
+}
+
+impl Progress {
+    /// Bytes read so far (after gzip decompression).
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Documents delivered so far.
+    pub fn documents(&self) -> u64 {
+        self.documents.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn add_bytes(&self, n: u64) {
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub(crate) fn add_document(&self) {
+        self.documents.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Where a record came from: its file and 1-based line (0 for a whole file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub(crate) path: Arc<Path>,
+    pub(crate) line: u64,
+}
+
+impl Origin {
+    fn warning(&self, message: impl Into<String>, skipped: bool) -> Warning {
+        Warning {
+            path: self.path.to_path_buf(),
+            line: self.line,
+            message: message.into(),
+            skipped,
+        }
+    }
+}
+
+/// Column positions of one CSV file.
+#[derive(Debug)]
+pub(crate) struct CsvColumns {
+    id: Option<usize>,
+    text: usize,
+    date: Option<usize>,
+    title: Option<usize>,
+}
+
+/// One undecoded record, cut by the sequential [`Reader`].
+#[derive(Debug)]
+pub(crate) enum Raw {
+    /// A whole plain file (BOM already removed).
+    Text {
+        origin: Origin,
+        id: String,
+        bytes: Vec<u8>,
+    },
+    /// One JSONL line without its line end.
+    Json {
+        origin: Origin,
+        /// File name for default ids.
+        name: Arc<str>,
+        bytes: Vec<u8>,
+    },
+    /// One CSV record.
+    Csv {
+        origin: Origin,
+        name: Arc<str>,
+        record: csv::ByteRecord,
+        columns: Arc<CsvColumns>,
+    },
+    /// A file-level problem found while reading (binary file, loop, …).
+    Warning(Warning),
+}
+
+impl Raw {
+    /// Approximate size, for batching.
+    pub(crate) fn size(&self) -> usize {
+        match self {
+            Raw::Text { bytes, .. } | Raw::Json { bytes, .. } => bytes.len(),
+            Raw::Csv { record, .. } => record.as_slice().len(),
+            Raw::Warning(_) => 0,
+        }
+    }
+}
+
+/// The result of decoding one raw record.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub(crate) origin: Option<Origin>,
+    pub(crate) document: Option<Document>,
+    /// Warnings, in the order they concern the record.
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl Raw {
+    /// Decodes the record (UTF-8, JSON, fields, date).
+    pub(crate) fn parse(self, options: &ReadOptions) -> Parsed {
+        match self {
+            Raw::Warning(w) => Parsed {
+                origin: None,
+                document: None,
+                warnings: vec![w],
+            },
+            Raw::Text { origin, id, bytes } => {
+                let mut warnings = Vec::new();
+                let text = decode(bytes, &origin, &mut warnings);
+                Parsed {
+                    document: Some(Document::new(id, text)),
+                    origin: Some(origin),
+                    warnings,
+                }
+            }
+            Raw::Json {
+                origin,
+                name,
+                bytes,
+            } => {
+                let mut warnings = Vec::new();
+                let line = decode(bytes, &origin, &mut warnings);
+                let document = parse_json(&line, &origin, &name, options, &mut warnings);
+                Parsed {
+                    origin: Some(origin),
+                    document,
+                    warnings,
+                }
+            }
+            Raw::Csv {
+                origin,
+                name,
+                record,
+                columns,
+            } => {
+                let mut warnings = Vec::new();
+                let document = parse_csv(&record, &columns, &origin, &name, options, &mut warnings);
+                Parsed {
+                    origin: Some(origin),
+                    document,
+                    warnings,
+                }
+            }
+        }
+    }
+}
+
+/// Decodes UTF-8 like `String::from_utf8_lossy`, warning with the count of
+/// replaced sequences. Valid input is not copied.
+fn decode(bytes: Vec<u8>, origin: &Origin, warnings: &mut Vec<Warning>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (text, replaced) = decode_lossy(&bytes);
+            warnings.push(origin.warning(
+                format!(
+                    "invalid UTF-8: {replaced} byte sequence{} replaced with U+FFFD",
+                    if replaced == 1 { "" } else { "s" }
+                ),
+                false,
+            ));
+            text
+        }
+    }
+}
+
+/// `String::from_utf8_lossy` plus the number of replacements.
+fn decode_lossy(bytes: &[u8]) -> (String, usize) {
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut replaced = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            text.push('\u{FFFD}');
+            replaced += 1;
+        }
+    }
+    (text, replaced)
+}
+
+/// True when `date` starts with `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and a
+/// partial date is not followed by more digits.
+///
+/// ```
+/// use comention::corpus::read::is_plausible_date;
+/// assert!(is_plausible_date("2023-05-17T09:00:00Z"));
+/// assert!(is_plausible_date("2023-05"));
+/// assert!(!is_plausible_date("17/05/2023"));
+/// ```
+pub fn is_plausible_date(date: &str) -> bool {
+    let b = date.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let two = |at: usize| (b[at] - b'0') * 10 + (b[at + 1] - b'0');
+    if !digits(0..4) {
+        return false;
+    }
+    match b.get(4) {
+        None => return true,
+        Some(b'-') => {}
+        Some(c) => return !c.is_ascii_digit(),
+    }
+    if !digits(5..7) || !(1..=12).contains(&two(5)) {
+        return false;
+    }
+    match b.get(7) {
+        None => return true,
+        Some(b'-') => {}
+        Some(c) => return !c.is_ascii_digit(),
+    }
+    if !digits(8..10) || !(1..=31).contains(&two(8)) {
+        return false;
+    }
+    b.get(10).map_or(true, |c| !c.is_ascii_digit())
+}
+
+fn default_id(name: &str, line: u64) -> String {
+    format!("{name}:{line}")
+}
+
+fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The four wanted values of one JSON object; other keys are skipped unparsed.
+#[derive(Default)]
+struct JsonFields {
+    values: [Option<serde_json::Value>; 4],
+}
+
+const ID: usize = 0;
+const TEXT: usize = 1;
+const DATE: usize = 2;
+const TITLE: usize = 3;
+
+struct FieldsSeed<'a>([&'a str; 4]);
+
+impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
+    type Value = JsonFields;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<JsonFields, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsSeed<'_> {
+    type Value = JsonFields;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonFields, A::Error> {
+        let mut fields = JsonFields::default();
+        while let Some(slot) = map.next_key_seed(KeySeed(&self.0))? {
+            match slot {
+                // Later duplicates win, as in most JSON readers.
+                Some(i) => fields.values[i] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// Matches a key against the wanted field names without allocating.
+struct KeySeed<'a>(&'a [&'a str; 4]);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        // The text field wins if the user gives the same name twice.
+        Ok([TEXT, ID, DATE, TITLE]
+            .into_iter()
+            .find(|&i| self.0[i] == key))
+    }
+}
+
+fn parse_json(
+    line: &str,
+    origin: &Origin,
+    name: &str,
+    options: &ReadOptions,
+    warnings: &mut Vec<Warning>,
+) -> Option<Document> {
+    let names = [
+        options.id_field.as_str(),
+        options.text_field.as_str(),
+        options.date_field.as_str(),
+        options.title_field.as_str(),
+    ];
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed = FieldsSeed(names)
+        .deserialize(&mut de)
+        .and_then(|fields| de.end().map(|()| fields));
+    let mut fields = match parsed {
+        Ok(fields) => fields,
+        Err(e) => {
+            warnings.push(origin.warning(format!("invalid JSON ({e}); skipped"), true));
+            return None;
+        }
+    };
+    let text = match fields.values[TEXT].take() {
+        Some(serde_json::Value::String(s)) => s,
+        None => {
+            warnings.push(origin.warning(
+                format!("missing field {:?}; skipped", options.text_field),
+                true,
+            ));
+            return None;
+        }
+        Some(other) => {
+            warnings.push(origin.warning(
+                format!(
+                    "field {:?} is {}, not a string; skipped",
+                    options.text_field,
+                    json_type(&other)
+                ),
+                true,
+            ));
+            return None;
+        }
+    };
+    let id = match fields.values[ID].take() {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        None | Some(serde_json::Value::Null) | Some(serde_json::Value::String(_)) => {
+            default_id(name, origin.line)
+        }
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            warnings.push(origin.warning(
+                format!(
+                    "field {:?} is {}, not a string or number; skipped",
+                    options.id_field,
+                    json_type(&other)
+                ),
+                true,
+            ));
+            return None;
+        }
+    };
+    let date = match fields.values[DATE].take() {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => check_date(s, origin, warnings),
+        Some(other) => {
+            warnings.push(origin.warning(
+                format!(
+                    "field {:?} is {}, not a string; date dropped",
+                    options.date_field,
+                    json_type(&other)
+                ),
+                false,
+            ));
+            None
+        }
+    };
+    let title = match fields.values[TITLE].take() {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s).filter(|s| !s.is_empty()),
+        Some(other) => {
+            warnings.push(origin.warning(
+                format!(
+                    "field {:?} is {}, not a string; title dropped",
+                    options.title_field,
+                    json_type(&other)
+                ),
+                false,
+            ));
+            None
+        }
+    };
+    Some(Document {
+        id,
+        text,
+        date,
+        title,
+    })
+}
+
+fn check_date(date: String, origin: &Origin, warnings: &mut Vec<Warning>) -> Option<String> {
+    if date.is_empty() {
+        None
+    } else if is_plausible_date(&date) {
+        Some(date)
+    } else {
+        warnings.push(origin.warning(
+            format!("date {date:?} does not start with YYYY, YYYY-MM or YYYY-MM-DD; date dropped"),
+            false,
+        ));
+        None
+    }
+}
+
+fn parse_csv(
+    record: &csv::ByteRecord,
+    columns: &CsvColumns,
+    origin: &Origin,
+    name: &str,
+    options: &ReadOptions,
+    warnings: &mut Vec<Warning>,
+) -> Option<Document> {
+    let Some(text) = record.get(columns.text) else {
+        warnings.push(origin.warning(
+            format!(
+                "record has {} fields, no {:?} column; skipped",
+                record.len(),
+                options.text_field
+            ),
+            true,
+        ));
+        return None;
+    };
+    let mut cell = |column: Option<usize>| {
+        column
+            .and_then(|c| record.get(c))
+            .filter(|bytes| !bytes.is_empty())
+            .map(|bytes| decode(bytes.to_vec(), origin, warnings))
+    };
+    let id = cell(columns.id).unwrap_or_else(|| default_id(name, origin.line));
+    let date = cell(columns.date);
+    let title = cell(columns.title);
+    let text = decode(text.to_vec(), origin, warnings);
+    let date = date.and_then(|d| check_date(d, origin, warnings));
+    Some(Document {
+        id,
+        text,
+        date,
+        title,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Jsonl,
+    Csv,
+}
+
+/// The format a file name implies, and whether it is gzip-compressed.
+fn format_of(name: &Path) -> (Format, bool) {
+    let name = name
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (stem, gz) = match name.strip_suffix(".gz") {
+        Some(stem) => (stem, true),
+        None => (name.as_str(), false),
+    };
+    let format = if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+        Format::Jsonl
+    } else if stem.ends_with(".csv") {
+        Format::Csv
+    } else {
+        Format::Text
+    };
+    (format, gz)
+}
+
+type Stream<'a> = Box<dyn Read + Send + 'a>;
+
+/// Counts bytes into [`Progress`].
+struct Counting<'a> {
+    inner: Stream<'a>,
+    progress: Arc<Progress>,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add_bytes(n as u64);
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` holds `want` bytes or the stream ends.
+fn read_head(r: &mut dyn Read, want: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(want);
+    r.take(want as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// Removes a leading BOM from a stream.
+fn strip_bom(mut r: Stream<'_>) -> io::Result<Stream<'_>> {
+    let head = read_head(&mut r, BOM.len())?;
+    if head == BOM {
+        Ok(r)
+    } else {
+        Ok(Box::new(Cursor::new(head).chain(r)))
+    }
+}
+
+fn gunzip(r: Stream<'_>) -> Stream<'_> {
+    Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+        64 * 1024,
+        r,
+    )))
+}
+
+/// An error that makes a whole input unusable.
+fn io_error(path: &Path, e: io::Error) -> Error {
+    let e = if e.kind() == io::ErrorKind::UnexpectedEof {
+        io::Error::new(e.kind(), format!("truncated or corrupt gzip data ({e})"))
+    } else {
+        e
+    };
+    Error::io(path, e)
+}
+
+/// The sequential half of reading: yields raw records in input order.
+pub(crate) struct Reader<'a> {
+    inputs: std::slice::Iter<'a, Input>,
+    progress: Arc<Progress>,
+    options: &'a ReadOptions,
+    walk: Option<Walk>,
+    file: Option<FileSource<'a>>,
+}
+
+enum FileSource<'a> {
+    Jsonl(Lines<'a>),
+    Csv(CsvSource<'a>),
+}
+
+struct Lines<'a> {
+    origin_path: Arc<Path>,
+    name: Arc<str>,
+    reader: BufReader<Stream<'a>>,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+struct CsvSource<'a> {
+    origin_path: Arc<Path>,
+    name: Arc<str>,
+    reader: csv::Reader<LineStarts<'a>>,
+    columns: Arc<CsvColumns>,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(
+        inputs: &'a [Input],
+        options: &'a ReadOptions,
+        progress: Arc<Progress>,
+    ) -> Self {
+        Reader {
+            inputs: inputs.iter(),
+            progress,
+            options,
+            walk: None,
+            file: None,
+        }
+    }
+
+    fn counting(&self, inner: Stream<'a>) -> Stream<'a> {
+        Box::new(Counting {
+            inner,
+            progress: Arc::clone(&self.progress),
+        })
+    }
+
+    /// Starts reading one file or in-memory input; returns a record for a
+    /// plain file, or installs a JSONL/CSV source and returns `None`.
+    fn open(
+        &mut self,
+        stream: Stream<'a>,
+        path: Arc<Path>,
+        id: String,
+        format: Format,
+        gz: bool,
+    ) -> Result<Option<Raw>> {
+        let stream = if gz { gunzip(stream) } else { stream };
+        let stream = self.counting(stream);
+        let name: Arc<str> = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into())
+            .unwrap_or_else(|| path.to_string_lossy().into());
+        let stream = strip_bom(stream).map_err(|e| io_error(&path, e))?;
+        match format {
+            Format::Text => {
+                let mut stream = stream;
+                let mut bytes = Vec::new();
+                stream
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| io_error(&path, e))?;
+                let origin = Origin { path, line: 0 };
+                let probe = &bytes[..bytes.len().min(BINARY_PROBE)];
+                if memchr_nul(probe) {
+                    return Ok(Some(Raw::Warning(origin.warning(
+                        "binary file (NUL byte in the first 8 KiB); skipped",
+                        true,
+                    ))));
+                }
+                Ok(Some(Raw::Text { origin, id, bytes }))
+            }
+            Format::Jsonl => {
+                self.file = Some(FileSource::Jsonl(Lines {
+                    origin_path: path,
+                    name,
+                    reader: BufReader::with_capacity(256 * 1024, stream),
+                    line: 0,
+                    buf: Vec::new(),
+                }));
+                Ok(None)
+            }
+            Format::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_reader(LineStarts::new(stream));
+                let headers = reader.byte_headers().map_err(|e| csv_error(&path, e))?;
+                if headers.is_empty() {
+                    // An empty file: no header, no records.
+                    return Ok(None);
+                }
+                let find = |field: &str| headers.iter().position(|h| h == field.as_bytes());
+                let Some(text) = find(&self.options.text_field) else {
+                    let available: Vec<String> = headers
+                        .iter()
+                        .map(|h| format!("{:?}", String::from_utf8_lossy(h)))
+                        .collect();
+                    return Err(Error::Corpus {
+                        path: path.to_path_buf(),
+                        line: 1,
+                        message: format!(
+                            "no {:?} column for the text; the columns are {} (choose one with --text-field)",
+                            self.options.text_field,
+                            available.join(", ")
+                        ),
+                    });
+                };
+                let columns = Arc::new(CsvColumns {
+                    id: find(&self.options.id_field),
+                    text,
+                    date: find(&self.options.date_field),
+                    title: find(&self.options.title_field),
+                });
+                self.file = Some(FileSource::Csv(CsvSource {
+                    origin_path: path,
+                    name,
+                    reader,
+                    columns,
+                }));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Standard input (or an in-memory input named `-`): sniffs gzip, then
+    /// JSONL versus one plain document.
+    fn open_stdin(&mut self, stream: Stream<'a>, path: Arc<Path>) -> Result<Option<Raw>> {
+        let mut stream = stream;
+        let magic = read_head(&mut stream, 2).map_err(|e| io_error(&path, e))?;
+        let gz = magic == [0x1f, 0x8b];
+        let stream: Stream<'a> = Box::new(Cursor::new(magic).chain(stream));
+        let stream = if gz { gunzip(stream) } else { stream };
+        let stream = self.counting(stream);
+        let mut stream = strip_bom(stream).map_err(|e| io_error(&path, e))?;
+        // Read up to the first non-whitespace byte.
+        let mut head = Vec::new();
+        let first = loop {
+            let start = head.len();
+            let n = (&mut stream)
+                .take(8192)
+                .read_to_end(&mut head)
+                .map_err(|e| io_error(&path, e))?;
+            if let Some(b) = head[start..].iter().find(|b| !b.is_ascii_whitespace()) {
+                break Some(*b);
+            }
+            if n == 0 {
+                break None;
+            }
+        };
+        let stream: Stream<'a> = Box::new(Cursor::new(head).chain(stream));
+        match first {
+            None => Ok(None),
+            Some(b'{') => {
+                self.file = Some(FileSource::Jsonl(Lines {
+                    origin_path: path,
+                    name: "-".into(),
+                    reader: BufReader::with_capacity(256 * 1024, stream),
+                    line: 0,
+                    buf: Vec::new(),
+                }));
+                Ok(None)
+            }
+            Some(_) => {
+                let mut bytes = Vec::new();
+                let mut stream = stream;
+                stream
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| io_error(&path, e))?;
+                Ok(Some(Raw::Text {
+                    origin: Origin { path, line: 0 },
+                    id: "-".into(),
+                    bytes,
+                }))
+            }
+        }
+    }
+
+    fn next_input(&mut self, input: &'a Input) -> Result<Option<Raw>> {
+        match input {
+            Input::Stdin => {
+                let path: Arc<Path> = Path::new("<stdin>").into();
+                self.open_stdin(Box::new(io::stdin()), path)
+            }
+            Input::Memory { name, bytes } => {
+                let path: Arc<Path> = name.as_path().into();
+                let stream: Stream<'a> = Box::new(Cursor::new(bytes.as_slice()));
+                if name.as_os_str() == "-" {
+                    return self.open_stdin(stream, path);
+                }
+                let (format, gz) = format_of(name);
+                let id = file_name(name);
+                self.open(stream, path, id, format, gz)
+            }
+            Input::Path(path) => {
+                let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+                if meta.is_dir() {
+                    self.walk = Some(Walk::new(path)?);
+                    return Ok(None);
+                }
+                let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let (format, gz) = format_of(path);
+                self.open(
+                    Box::new(file),
+                    path.as_path().into(),
+                    file_name(path),
+                    format,
+                    gz,
+                )
+            }
+        }
+    }
+
+    /// Next record of the current JSONL/CSV file, if any.
+    fn next_in_file(&mut self) -> Result<Option<Raw>> {
+        match &mut self.file {
+            None => Ok(None),
+            Some(FileSource::Jsonl(lines)) => loop {
+                lines.buf.clear();
+                let n = lines
+                    .reader
+                    .read_until(b'\n', &mut lines.buf)
+                    .map_err(|e| io_error(&lines.origin_path, e))?;
+                if n == 0 {
+                    self.file = None;
+                    return Ok(None);
+                }
+                lines.line += 1;
+                let mut end = lines.buf.len();
+                if lines.buf[..end].ends_with(b"\n") {
+                    end -= 1;
+                }
+                if lines.buf[..end].ends_with(b"\r") {
+                    end -= 1;
+                }
+                if lines.buf[..end].iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                lines.buf.truncate(end);
+                let bytes = if lines.buf.len() > TAKE_LINE_OVER {
+                    std::mem::take(&mut lines.buf)
+                } else {
+                    lines.buf.clone()
+                };
+                return Ok(Some(Raw::Json {
+                    origin: Origin {
+                        path: Arc::clone(&lines.origin_path),
+                        line: lines.line,
+                    },
+                    name: Arc::clone(&lines.name),
+                    bytes,
+                }));
+            },
+            Some(FileSource::Csv(source)) => {
+                let mut record = csv::ByteRecord::new();
+                let more = source
+                    .reader
+                    .read_byte_record(&mut record)
+                    .map_err(|e| csv_error(&source.origin_path, e))?;
+                if !more {
+                    self.file = None;
+                    return Ok(None);
+                }
+                let position = record.position().expect("csv records have positions");
+                let line = source
+                    .reader
+                    .get_mut()
+                    .line_at(position.byte())
+                    .unwrap_or(position.line());
+                Ok(Some(Raw::Csv {
+                    origin: Origin {
+                        path: Arc::clone(&source.origin_path),
+                        line,
+                    },
+                    name: Arc::clone(&source.name),
+                    record,
+                    columns: Arc::clone(&source.columns),
+                }))
+            }
+        }
+    }
+
+    /// Next file of the current folder walk, opened.
+    fn next_in_walk(&mut self) -> Result<Option<Raw>> {
+        loop {
+            let Some(walk) = &mut self.walk else {
+                return Ok(None);
+            };
+            match walk.next() {
+                None => {
+                    self.walk = None;
+                    return Ok(None);
+                }
+                Some(WalkItem::Warning(w)) => return Ok(Some(Raw::Warning(w))),
+                Some(WalkItem::File { path, id }) => {
+                    let file = match fs::File::open(&path) {
+                        Ok(file) => file,
+                        Err(e) => {
+                            return Ok(Some(Raw::Warning(Warning {
+                                path,
+                                line: 0,
+                                message: format!("cannot read ({e}); skipped"),
+                                skipped: true,
+                            })))
+                        }
+                    };
+                    let (format, gz) = format_of(&path);
+                    if let Some(raw) = self.open(Box::new(file), path.into(), id, format, gz)? {
+                        return Ok(Some(raw));
+                    }
+                    if self.file.is_some() {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next raw record, `Ok(None)` at the end of all inputs.
+    pub(crate) fn next_raw(&mut self) -> Result<Option<Raw>> {
+        loop {
+            if self.file.is_some() {
+                if let Some(raw) = self.next_in_file()? {
+                    return Ok(Some(raw));
+                }
+                continue;
+            }
+            if self.walk.is_some() {
+                if let Some(raw) = self.next_in_walk()? {
+                    return Ok(Some(raw));
+                }
+                continue;
+            }
+            let Some(input) = self.inputs.next() else {
+                return Ok(None);
+            };
+            if let Some(raw) = self.next_input(input)? {
+                return Ok(Some(raw));
+            }
+        }
+    }
+}
+
+/// Tracks where lines with content start, so that CSV records get the
+/// physical line they start on. (The `csv` crate's own line count is off
+/// after blank lines and with CRLF line ends.)
+struct LineStarts<'a> {
+    inner: Stream<'a>,
+    offset: u64,
+    line: u64,
+    at_line_start: bool,
+    /// (byte offset, line) of the first byte that is not CR or LF after each
+    /// line end, for the bytes read but not yet asked about.
+    starts: VecDeque<(u64, u64)>,
+}
+
+impl<'a> LineStarts<'a> {
+    fn new(inner: Stream<'a>) -> Self {
+        LineStarts {
+            inner,
+            offset: 0,
+            line: 1,
+            at_line_start: true,
+            starts: VecDeque::new(),
+        }
+    }
+
+    /// The line of the first content byte at or after `offset`.
+    fn line_at(&mut self, offset: u64) -> Option<u64> {
+        while self.starts.front().is_some_and(|&(o, _)| o < offset) {
+            self.starts.pop_front();
+        }
+        self.starts.front().map(|&(_, line)| line)
+    }
+}
+
+impl Read for LineStarts<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            match b {
+                b'\n' => {
+                    self.line += 1;
+                    self.at_line_start = true;
+                }
+                b'\r' => {}
+                _ if self.at_line_start => {
+                    self.starts.push_back((self.offset + i as u64, self.line));
+                    self.at_line_start = false;
+                }
+                _ => {}
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string_lossy().into_owned())
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => io_error(path, e),
+        kind => Error::Corpus {
+            path: path.to_path_buf(),
+            line,
+            message: format!("{kind:?}"),
+        },
+    }
+}
+
+/// A depth-first folder walk in path order that never enters a directory twice.
+struct Walk {
+    /// Entries still to visit, per open directory: (path, id), reversed so
+    /// that `pop` gives the smallest.
+    stack: Vec<Vec<(PathBuf, String)>>,
+    seen: HashSet<PathBuf>,
+}
+
+enum WalkItem {
+    File { path: PathBuf, id: String },
+    Warning(Warning),
+}
+
+impl Walk {
+    fn new(root: &Path) -> Result<Walk> {
+        let mut walk = Walk {
+            stack: Vec::new(),
+            seen: HashSet::new(),
+        };
+        let canonical = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        walk.seen.insert(canonical);
+        let entries = Walk::list(root, "").map_err(|e| Error::io(root, e))?;
+        walk.stack.push(entries);
+        Ok(walk)
+    }
+
+    /// Sorted entries of a directory, hidden names left out.
+    fn list(dir: &Path, prefix: &str) -> io::Result<Vec<(PathBuf, String)>> {
+        let mut names: Vec<OsString> = Vec::new();
+        for entry in fs::read_dir(dir)? {
+            let name = entry?.file_name();
+            if !name.as_encoded_bytes().starts_with(b".") {
+                names.push(name);
+            }
+        }
+        // OsStr orders byte-wise on Unix.
+        names.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let id = format!("{prefix}{}", name.to_string_lossy());
+                (dir.join(name), id)
+            })
+            .collect())
+    }
+
+    fn next(&mut self) -> Option<WalkItem> {
+        loop {
+            let top = self.stack.last_mut()?;
+            let Some((path, id)) = top.pop() else {
+                self.stack.pop();
+                continue;
+            };
+            let warning = |message: String, skipped| {
+                Some(WalkItem::Warning(Warning {
+                    path: path.clone(),
+                    line: 0,
+                    message,
+                    skipped,
+                }))
+            };
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) => return warning(format!("cannot read ({e}); skipped"), true),
+            };
+            if meta.is_dir() {
+                let canonical = match fs::canonicalize(&path) {
+                    Ok(c) => c,
+                    Err(e) => return warning(format!("cannot read ({e}); skipped"), true),
+                };
+                if !self.seen.insert(canonical.clone()) {
+                    return warning(
+                        format!(
+                            "directory {} was already read (symbolic link loop?); not entered again",
+                            canonical.display()
+                        ),
+                        false,
+                    );
+                }
+                match Walk::list(&path, &format!("{id}/")) {
+                    Ok(entries) => self.stack.push(entries),
+                    Err(e) => {
+                        return warning(format!("cannot read directory ({e}); skipped"), true)
+                    }
+                }
+                continue;
+            }
+            if !meta.is_file() {
+                return warning("not a regular file; skipped".into(), true);
+            }
+            return Some(WalkItem::File { path, id });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::read_all;
+
+    fn read(inputs: &[Input]) -> (Vec<Document>, Vec<Warning>) {
+        read_all(inputs, &ReadOptions::default()).unwrap()
+    }
+
+    fn mem(name: &str, bytes: &[u8]) -> Vec<Input> {
+        vec![Input::memory(name, bytes)]
+    }
+
+    fn ids(docs: &[Document]) -> Vec<&str> {
+        docs.iter().map(|d| d.id.as_str()).collect()
+    }
+
+    fn messages(warnings: &[Warning]) -> Vec<String> {
+        warnings.iter().map(ToString::to_string).collect()
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn txt_is_one_document_named_after_the_file() {
+        let (docs, w) = read(&mem("dir/a.txt", b"Talks in Astana.\r\nMore."));
+        assert_eq!(ids(&docs), ["a.txt"]);
+        assert_eq!(docs[0].text, "Talks in Astana.\r\nMore.");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn any_other_extension_is_text() {
+        let (docs, _) = read(&mem("notes.md", b"# x"));
+        assert_eq!(docs[0].text, "# x");
+    }
+
+    #[test]
+    fn bom_is_removed_from_text_jsonl_and_csv() {
+        let (docs, _) = read(&mem("a.txt", b"\xEF\xBB\xBFHello"));
+        assert_eq!(docs[0].text, "Hello");
+        let (docs, w) = read(&mem("a.jsonl", b"\xEF\xBB\xBF{\"text\":\"Hi\"}\n"));
+        assert_eq!((docs[0].text.as_str(), w.len()), ("Hi", 0));
+        let (docs, w) = read(&mem("a.csv", b"\xEF\xBB\xBFid,text\r\nx,Hi\r\n"));
+        assert_eq!((docs[0].id.as_str(), docs[0].text.as_str()), ("x", "Hi"));
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn empty_text_file_is_an_empty_document() {
+        let (docs, w) = read(&mem("a.txt", b""));
+        assert_eq!((docs.len(), docs[0].text.as_str(), w.len()), (1, "", 0));
+    }
+
+    #[test]
+    fn binary_text_file_is_skipped() {
+        let (docs, w) = read(&mem("a.txt", b"ab\0cd"));
+        assert!(docs.is_empty());
+        assert_eq!(
+            messages(&w),
+            ["a.txt: binary file (NUL byte in the first 8 KiB); skipped"]
+        );
+        assert!(w[0].skipped);
+    }
+
+    #[test]
+    fn nul_after_the_probe_is_kept() {
+        let mut bytes = vec![b'a'; BINARY_PROBE];
+        bytes.push(0);
+        let (docs, w) = read(&mem("a.txt", &bytes));
+        assert_eq!((docs[0].text.len(), w.len()), (BINARY_PROBE + 1, 0));
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_like_from_utf8_lossy() {
+        let bytes = b"Caf\xC3 in Baku \xF0\x9F\x98 and \xFF\xFE end";
+        let (docs, w) = read(&mem("a.txt", bytes));
+        assert_eq!(docs[0].text, String::from_utf8_lossy(bytes));
+        assert_eq!(
+            docs[0].text,
+            "Caf\u{FFFD} in Baku \u{FFFD} and \u{FFFD}\u{FFFD} end"
+        );
+        assert_eq!(
+            messages(&w),
+            ["a.txt: invalid UTF-8: 4 byte sequences replaced with U+FFFD"]
+        );
+        assert!(!w[0].skipped);
+    }
+
+    #[test]
+    fn invalid_utf8_in_jsonl_keeps_the_record() {
+        let (docs, w) = read(&mem("c.jsonl", b"{\"id\":\"a\",\"text\":\"x\xFFy\"}\n"));
+        assert_eq!(docs[0].text, "x\u{FFFD}y");
+        assert_eq!(
+            messages(&w),
+            ["c.jsonl:1: invalid UTF-8: 1 byte sequence replaced with U+FFFD"]
+        );
+    }
+
+    #[test]
+    fn jsonl_fields_and_defaults() {
+        let input = b"{\"id\":\"a1\",\"date\":\"2023-05-17\",\"title\":\"T\",\"text\":\"Hi.\",\"extra\":[1,{\"x\":2}]}\n\
+            \n   \n\
+            {\"text\":\"No id.\"}\r\n\
+            {\"id\":17,\"text\":\"Numeric id.\"}\n\
+            {\"id\":1.5e3,\"text\":\"Float id.\"}\n\
+            {\"id\":\"\",\"text\":\"Empty id.\",\"date\":null,\"title\":\"\"}";
+        let (docs, w) = read(&mem("news.jsonl", input));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            ids(&docs),
+            ["a1", "news.jsonl:4", "17", "1500.0", "news.jsonl:7"]
+        );
+        assert_eq!(docs[0].date.as_deref(), Some("2023-05-17"));
+        assert_eq!(docs[0].title.as_deref(), Some("T"));
+        assert_eq!(docs[4].date, None);
+        assert_eq!(docs[4].title, None);
+    }
+
+    #[test]
+    fn ndjson_is_jsonl() {
+        let (docs, _) = read(&mem("x.ndjson", b"{\"text\":\"a\"}\n"));
+        assert_eq!(ids(&docs), ["x.ndjson:1"]);
+    }
+
+    #[test]
+    fn jsonl_broken_lines_are_skipped_with_file_and_line() {
+        let input = b"{\"id\":\"a\",\"text\":\"ok\"}\n\
+            {\"id\":\"b\",\"text\":\"broken\n\
+            {\"id\":\"c\"}\n\
+            {\"id\":\"d\",\"text\":null}\n\
+            {\"id\":\"e\",\"text\":5}\n\
+            [1,2]\n\
+            {\"id\":\"f\",\"text\":\"x\"} trailing\n\
+            {\"id\":[1],\"text\":\"x\"}\n\
+            {\"id\":\"g\",\"text\":\"fine\"}\n";
+        let (docs, w) = read(&mem("c.jsonl", input));
+        assert_eq!(ids(&docs), ["a", "g"]);
+        let m = messages(&w);
+        assert_eq!(m.len(), 7, "{m:#?}");
+        assert!(m[0].starts_with("c.jsonl:2: invalid JSON ("), "{}", m[0]);
+        assert_eq!(m[1], "c.jsonl:3: missing field \"text\"; skipped");
+        assert_eq!(
+            m[2],
+            "c.jsonl:4: field \"text\" is null, not a string; skipped"
+        );
+        assert_eq!(
+            m[3],
+            "c.jsonl:5: field \"text\" is a number, not a string; skipped"
+        );
+        assert!(
+            m[4].starts_with(
+                "c.jsonl:6: invalid JSON (invalid type: sequence, expected a JSON object"
+            ),
+            "{}",
+            m[4]
+        );
+        assert!(
+            m[5].starts_with("c.jsonl:7: invalid JSON (trailing characters"),
+            "{}",
+            m[5]
+        );
+        assert_eq!(
+            m[6],
+            "c.jsonl:8: field \"id\" is an array, not a string or number; skipped"
+        );
+        assert!(w.iter().all(|w| w.skipped));
+    }
+
+    #[test]
+    fn bad_dates_are_dropped_not_the_document() {
+        let input = b"{\"id\":\"a\",\"text\":\"x\",\"date\":\"17/05/2023\"}\n\
+            {\"id\":\"b\",\"text\":\"x\",\"date\":20230517}\n\
+            {\"id\":\"c\",\"text\":\"x\",\"date\":\"2023-05-17T10:00:00Z\"}\n\
+            {\"id\":\"d\",\"text\":\"x\",\"title\":7}\n";
+        let (docs, w) = read(&mem("d.jsonl", input));
+        assert_eq!(ids(&docs), ["a", "b", "c", "d"]);
+        assert_eq!(docs[0].date, None);
+        assert_eq!(docs[2].date.as_deref(), Some("2023-05-17T10:00:00Z"));
+        assert_eq!(
+            messages(&w),
+            [
+                "d.jsonl:1: date \"17/05/2023\" does not start with YYYY, YYYY-MM or YYYY-MM-DD; date dropped",
+                "d.jsonl:2: field \"date\" is a number, not a string; date dropped",
+                "d.jsonl:4: field \"title\" is a number, not a string; title dropped",
+            ]
+        );
+        assert!(w.iter().all(|w| !w.skipped));
+    }
+
+    #[test]
+    fn date_rule() {
+        for ok in [
+            "2023",
+            "2023-05",
+            "2023-05-17",
+            "2023-05-17T10:00",
+            "2023-05-17 10:00",
+            "1999-12-31Z",
+            "2023 spring",
+        ] {
+            assert!(is_plausible_date(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "202",
+            "20230517",
+            "2023-5-17",
+            "2023-13-01",
+            "2023-00",
+            "2023-05-32",
+            "2023-05-1",
+            "2023-05-170",
+            "May 2023",
+            "17/05/2023",
+            "２０２３",
+        ] {
+            assert!(!is_plausible_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn custom_field_names() {
+        let options = ReadOptions {
+            id_field: "uid".into(),
+            text_field: "body".into(),
+            date_field: "published".into(),
+            title_field: "headline".into(),
+        };
+        let input = Input::memory(
+            "x.jsonl",
+            "{\"uid\":\"u\",\"body\":\"B\",\"published\":\"2022\",\"headline\":\"H\",\"text\":\"no\",\"id\":\"no\"}\n",
+        );
+        let (docs, w) = read_all(&[input], &options).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(
+            docs[0],
+            Document {
+                id: "u".into(),
+                text: "B".into(),
+                date: Some("2022".into()),
+                title: Some("H".into())
+            }
+        );
+        let csv = Input::memory("x.csv", "headline,body\nH,B\n");
+        let (docs, _) = read_all(&[csv], &options).unwrap();
+        assert_eq!(
+            (docs[0].id.as_str(), docs[0].title.as_deref()),
+            ("x.csv:2", Some("H"))
+        );
+    }
+
+    #[test]
+    fn later_duplicate_keys_win() {
+        let (docs, _) = read(&mem("x.jsonl", b"{\"text\":\"a\",\"text\":\"b\"}\n"));
+        assert_eq!(docs[0].text, "b");
+    }
+
+    #[test]
+    fn escaped_keys_match() {
+        let (docs, _) = read(&mem("x.jsonl", b"{\"te\\u0078t\":\"a\"}\n"));
+        assert_eq!(docs[0].text, "a");
+    }
+
+    #[test]
+    fn csv_rfc4180_with_crlf_and_quotes() {
+        let input = b"id,date,title,text\r\n\
+            a,2023-01-02,Title,\"Line one,\r\nline \"\"two\"\"\"\r\n\
+            b,,,Plain\r\n\
+            ,bad,,No id\r\n\
+            c,2023\r\n";
+        let (docs, w) = read(&mem("n.csv", input));
+        assert_eq!(ids(&docs), ["a", "b", "n.csv:5"]);
+        assert_eq!(docs[0].text, "Line one,\r\nline \"two\"");
+        assert_eq!(docs[0].date.as_deref(), Some("2023-01-02"));
+        assert_eq!((docs[1].date.clone(), docs[1].title.clone()), (None, None));
+        assert_eq!(
+            messages(&w),
+            [
+                "n.csv:5: date \"bad\" does not start with YYYY, YYYY-MM or YYYY-MM-DD; date dropped",
+                "n.csv:6: record has 2 fields, no \"text\" column; skipped",
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_line_numbers_are_physical() {
+        for eol in ["\n", "\r\n"] {
+            let input = "id,text\na,\"x\ny\"\n\nb\n\n\nc\n".replace('\n', eol);
+            let (_, w) = read(&mem("n.csv", input.as_bytes()));
+            let lines: Vec<u64> = w.iter().map(|w| w.line).collect();
+            assert_eq!(lines, [5, 8], "{eol:?}");
+        }
+    }
+
+    #[test]
+    fn csv_without_text_column_is_an_error() {
+        let err = read_all(&mem("n.csv", b"id,body\na,b\n"), &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "n.csv:1: no \"text\" column for the text; the columns are \"id\", \"body\" (choose one with --text-field)"
+        );
+    }
+
+    #[test]
+    fn empty_csv_has_no_documents() {
+        let (docs, w) = read(&mem("n.csv", b""));
+        assert!(docs.is_empty() && w.is_empty());
+    }
+
+    #[test]
+    fn csv_invalid_utf8_cell() {
+        let (docs, w) = read(&mem("n.csv", b"id,text\na,x\xFFy\n"));
+        assert_eq!(w[0].line, 2);
+        assert_eq!(docs[0].text, "x\u{FFFD}y");
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn gzip_for_every_format() {
+        let (docs, _) = read(&mem("a.txt.gz", &gzip(b"Hello.")));
+        assert_eq!(
+            (ids(&docs), docs[0].text.as_str()),
+            (vec!["a.txt.gz"], "Hello.")
+        );
+        let (docs, _) = read(&mem(
+            "a.jsonl.gz",
+            &gzip(b"{\"id\":\"x\",\"text\":\"y\"}\n"),
+        ));
+        assert_eq!(ids(&docs), ["x"]);
+        let (docs, _) = read(&mem("a.CSV.GZ", &gzip(b"id,text\nq,r\n")));
+        assert_eq!(ids(&docs), ["q"]);
+    }
+
+    #[test]
+    fn concatenated_gzip_members_are_all_read() {
+        let mut bytes = gzip(b"{\"text\":\"a\"}\n");
+        bytes.extend(gzip(b"{\"text\":\"b\"}\n"));
+        let (docs, _) = read(&mem("a.jsonl.gz", &bytes));
+        assert_eq!(ids(&docs), ["a.jsonl.gz:1", "a.jsonl.gz:2"]);
+    }
+
+    #[test]
+    fn truncated_gzip_is_an_error_naming_the_file() {
+        let text = "{\"text\":\"some words here\"}\n".repeat(2000);
+        let bytes = gzip(text.as_bytes());
+        for input in [
+            mem("t.jsonl.gz", &bytes[..bytes.len() / 2]),
+            mem("t.txt.gz", &bytes[..bytes.len() - 4]),
+            mem("-", &bytes[..bytes.len() / 2]),
+        ] {
+            let err = read_all(&input, &ReadOptions::default()).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("truncated or corrupt gzip"), "{msg}");
+            assert!(
+                msg.starts_with("t.jsonl.gz: ")
+                    || msg.starts_with("t.txt.gz: ")
+                    || msg.starts_with("-: "),
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn not_gzip_with_gz_name_is_an_error() {
+        let err = read_all(&mem("t.txt.gz", b"plain"), &ReadOptions::default()).unwrap_err();
+        assert!(err.to_string().starts_with("t.txt.gz: "), "{err}");
+    }
+
+    #[test]
+    fn stdin_sniffing() {
+        let (docs, _) = read(&mem(
+            "-",
+            b"  \n {\"id\":\"j\",\"text\":\"x\"}\n{\"text\":\"y\"}\n",
+        ));
+        assert_eq!(ids(&docs), ["j", "-:3"]);
+        let (docs, _) = read(&mem("-", b"\xEF\xBB\xBF{\"text\":\"x\"}"));
+        assert_eq!(ids(&docs), ["-:1"]);
+        let (docs, _) = read(&mem("-", b"\n Plain text {not json}.\n"));
+        assert_eq!(ids(&docs), ["-"]);
+        assert_eq!(docs[0].text, "\n Plain text {not json}.\n");
+        let (docs, _) = read(&mem("-", &gzip(b"{\"text\":\"z\"}\n")));
+        assert_eq!(docs[0].text, "z");
+        let (docs, _) = read(&mem("-", &gzip(b"Plain.")));
+        assert_eq!((ids(&docs), docs[0].text.as_str()), (vec!["-"], "Plain."));
+        let (docs, w) = read(&mem("-", b" \n\t"));
+        assert!(docs.is_empty() && w.is_empty());
+        let (docs, _) = read(&mem("-", b""));
+        assert!(docs.is_empty());
+    }
+
+    #[test]
+    fn stdin_sniffing_past_the_first_chunk() {
+        let mut bytes = vec![b' '; 20_000];
+        bytes.extend_from_slice(b"{\"text\":\"late\"}");
+        let (docs, _) = read(&mem("-", &bytes));
+        assert_eq!(docs[0].text, "late");
+    }
+
+    #[test]
+    fn huge_line_is_one_record() {
+        let text = "word ".repeat(2_000_000);
+        let line =
+            format!("{{\"id\":\"big\",\"text\":\"{text}\"}}\n{{\"id\":\"next\",\"text\":\"x\"}}\n");
+        let (docs, w) = read(&mem("h.jsonl", line.as_bytes()));
+        assert!(w.is_empty());
+        assert_eq!(ids(&docs), ["big", "next"]);
+        assert_eq!(docs[0].text.len(), text.len());
+    }
+
+    #[test]
+    fn missing_input_is_an_error() {
+        let err = read_all(
+            &[Input::from_arg("/nonexistent/x.txt")],
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("/nonexistent/x.txt: "), "{err}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_kept_and_warned() {
+        let input = b"{\"id\":\"a\",\"text\":\"1\"}\n{\"id\":\"b\",\"text\":\"2\"}\n{\"id\":\"a\",\"text\":\"3\"}\n{\"id\":\"a\",\"text\":\"4\"}\n";
+        let (docs, w) = read(&mem("d.jsonl", input));
+        assert_eq!(ids(&docs), ["a", "b", "a", "a"]);
+        assert_eq!(
+            messages(&w),
+            [
+                "d.jsonl:3: duplicate document id \"a\" (first at d.jsonl:1); both kept",
+                "d.jsonl:4: duplicate document id \"a\" (first at d.jsonl:1); both kept",
+            ]
+        );
+        assert!(w.iter().all(|w| !w.skipped));
+    }
+
+    #[test]
+    fn several_inputs_in_order() {
+        let inputs = [
+            Input::memory("b.txt", "B"),
+            Input::memory("a.jsonl", "{\"id\":\"x\",\"text\":\"X\"}\n"),
+            Input::memory("a.txt", "A"),
+        ];
+        let (docs, _) = read(&inputs);
+        assert_eq!(ids(&docs), ["b.txt", "x", "a.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folder_walk_sorted_binary_loops_and_formats() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("corpus");
+        fs::create_dir_all(root.join("sub/deeper")).unwrap();
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("b.txt"), "B").unwrap();
+        fs::write(root.join("a-c.txt"), "AC").unwrap();
+        fs::write(root.join("a/z.txt"), "AZ").unwrap();
+        fs::write(root.join("sub/deeper/d.txt"), "D").unwrap();
+        fs::write(root.join("sub/img.bin"), b"\x89PNG\0\0").unwrap();
+        fs::write(root.join("sub/e.jsonl"), "{\"id\":\"e1\",\"text\":\"E\"}\n").unwrap();
+        fs::write(root.join(".hidden"), "H").unwrap();
+        symlink(&root, root.join("sub/loop")).unwrap();
+        symlink(root.join("missing"), root.join("dangling.txt")).unwrap();
+        let (docs, w) = read(&[Input::Path(root.clone())]);
+        assert_eq!(
+            ids(&docs),
+            ["a/z.txt", "a-c.txt", "b.txt", "sub/deeper/d.txt", "e1"]
+        );
+        let m: Vec<String> = messages(&w)
+            .iter()
+            .map(|m| m.replace(&format!("{}/", root.display()), ""))
+            .collect();
+        assert_eq!(m.len(), 3, "{m:#?}");
+        assert!(m[0].starts_with("dangling.txt: cannot read ("), "{}", m[0]);
+        assert_eq!(
+            m[1],
+            "sub/img.bin: binary file (NUL byte in the first 8 KiB); skipped"
+        );
+        assert!(
+            m[2].starts_with("sub/loop: directory ")
+                && m[2].ends_with("was already read (symbolic link loop?); not entered again"),
+            "{}",
+            m[2]
+        );
+        assert_eq!(
+            w.iter().map(|w| w.skipped).collect::<Vec<_>>(),
+            [true, true, false]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_file_in_folder_is_warned() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("secret.txt");
+        fs::write(&f, "x").unwrap();
+        fs::write(dir.path().join("open.txt"), "y").unwrap();
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o000)).unwrap();
+        if fs::File::open(&f).is_ok() {
+            return; // running as root: permissions are not enforced
+        }
+        let (docs, w) = read(&[Input::Path(dir.path().to_path_buf())]);
+        assert_eq!(ids(&docs), ["open.txt"]);
+        assert!(w[0].message.starts_with("cannot read ("), "{w:?}");
+        assert!(w[0].skipped);
+    }
+
+    #[test]
+    fn single_file_path_id_is_the_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("story.txt");
+        fs::write(&f, "S").unwrap();
+        let (docs, _) = read(&[Input::Path(f)]);
+        assert_eq!(ids(&docs), ["story.txt"]);
+    }
+
+    #[test]
+    fn progress_counts_decompressed_bytes() {
+        let progress = Arc::new(Progress::default());
+        let inputs = mem("a.txt.gz", &gzip(b"0123456789"));
+        let options = ReadOptions::default();
+        let mut reader = Reader::new(&inputs, &options, Arc::clone(&progress));
+        while reader.next_raw().unwrap().is_some() {}
+        assert_eq!(progress.bytes(), 10);
+    }
+}

@@ -1,0 +1,401 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::*;
+use crate::counts::{CoMentionCounts, CountOptions, Slice};
+use crate::graph::{GraphOptions, Weight};
+use crate::{Document, Gazetteer, Tagger};
+
+/// Entities with hostile names: an id that is no XML name, markup and a
+/// control character in a label, an extra column named like a built-in, and
+/// a formula-looking attribute (the label with markup and a control
+/// character is set on the counts below).
+const GAZ: &str = "id,type,name,aliases,label,note\n\
+ru,COUNTRY,Russia,,,\n\
+kz,COUNTRY,Kazakhstan,,,=HYPERLINK(\"x\")\n\
+New York,CITY,New York,NYC,big,\n\
+-x,ORG,-Minus Org,Minus Org,,\n";
+
+fn docs() -> Vec<Document> {
+    let d = |id: &str, date: Option<&str>, text: &str| Document {
+        id: id.into(),
+        text: text.into(),
+        date: date.map(Into::into),
+        title: None,
+    };
+    vec![
+        d(
+            "a1",
+            Some("2023-01-05"),
+            "Russia and Kazakhstan met in NYC.",
+        ),
+        d("a2", Some("2023-02-11"), "Kazakhstan, NYC and Minus Org."),
+        d("a3", Some("2024-02-29"), "Russia and NYC."),
+        d("a4", None, "Russia, Kazakhstan."),
+    ]
+}
+
+fn graph(slice: Option<Slice>, weight: Weight) -> CoMentionGraph {
+    let gaz = Gazetteer::from_csv_str(GAZ).unwrap();
+    let tagger = Tagger::new(&gaz);
+    let options = CountOptions {
+        slice,
+        ..CountOptions::default()
+    };
+    let mut counts = CoMentionCounts::new(options);
+    for d in docs() {
+        counts.add_document(&d, &tagger.tag(&d.text), &gaz);
+    }
+    counts.attach_entities(&gaz);
+    // Gazetteers refuse control characters, but a state file may carry anything.
+    let mut info = counts.entities()["New York"].clone();
+    info.label = "New <York> & \"Co\"\u{1}".into();
+    counts.set_entity("New York".into(), info);
+    CoMentionGraph::build(
+        &counts,
+        &GraphOptions {
+            weight,
+            ..GraphOptions::default()
+        },
+    )
+}
+
+fn render(graph: &CoMentionGraph, format: Format) -> String {
+    let mut out = Vec::new();
+    write(graph, format, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn schemas() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas")
+}
+
+/// True when `tool --version` runs. Under CI a missing tool fails the test;
+/// elsewhere the check is skipped with a note.
+fn have(tool: &str, args: &[&str]) -> bool {
+    let ok = Command::new(tool)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} is required in CI (apt-get install libxml2-utils / pip install networkx)"
+        );
+        eprintln!("note: {tool} {args:?} unavailable; check skipped");
+    }
+    ok
+}
+
+fn xmllint(document: &str, schema_args: &[&str]) {
+    if !have("xmllint", &["--version"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.xml");
+    std::fs::write(&path, document).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet"])
+        .args(schema_args)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "xmllint rejected the document:\n{}\n{document}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn validate_graphml(document: &str) {
+    let xsd = schemas().join("graphml-1.0/graphml.xsd");
+    xmllint(document, &["--schema", xsd.to_str().unwrap()]);
+}
+
+fn validate_gexf(document: &str) {
+    // The RELAX NG grammar has no slot for xsi:schemaLocation (see tests/schemas/SOURCES.md).
+    let stripped = document.replace(
+        r#" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd""#,
+        "",
+    );
+    assert_ne!(stripped, document);
+    let rng = schemas().join("gexf-1.3/gexf.rng");
+    xmllint(&stripped, &["--relaxng", rng.to_str().unwrap()]);
+}
+
+#[test]
+fn graphml_is_valid_against_the_schema() {
+    for slice in [None, Some(Slice::Month)] {
+        validate_graphml(&render(&graph(slice, Weight::Npmi), Format::GraphMl));
+    }
+    let empty = CoMentionGraph::build(&CoMentionCounts::default(), &GraphOptions::default());
+    validate_graphml(&render(&empty, Format::GraphMl));
+}
+
+#[test]
+fn gexf_is_valid_against_the_relax_ng_grammar() {
+    for slice in [
+        None,
+        Some(Slice::Year),
+        Some(Slice::Month),
+        Some(Slice::Day),
+    ] {
+        validate_gexf(&render(&graph(slice, Weight::Pmi), Format::Gexf));
+    }
+    let empty = CoMentionGraph::build(&CoMentionCounts::default(), &GraphOptions::default());
+    validate_gexf(&render(&empty, Format::Gexf));
+}
+
+#[test]
+fn gexf_is_dynamic_with_spells_when_sliced() {
+    let text = render(
+        &graph(Some(Slice::Month), Weight::Cooccurrences),
+        Format::Gexf,
+    );
+    assert!(text.contains(r#"mode="dynamic" timeformat="date""#));
+    assert!(text.contains(r#"<spell start="2024-02-01" end="2024-02-29"/>"#));
+    assert!(text.contains(
+        r#"<attvalue for="slice_cooccurrences" value="1" start="2023-01-01" end="2023-01-31"/>"#
+    ));
+    assert!(
+        text.contains(r#"<node id="New York" label="New &lt;York&gt; &amp; &quot;Co&quot;">"#),
+        "{text}"
+    );
+}
+
+/// Reads our GraphML back with an independent parser and checks that every
+/// value is declared and parses as its declared type.
+#[test]
+fn graphml_round_trips_through_roxmltree() {
+    let g = graph(Some(Slice::Year), Weight::Llr);
+    let text = render(&g, Format::GraphMl);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let keys: BTreeMap<&str, (&str, &str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("key"))
+        .map(|k| {
+            let a = |name| k.attribute(name).unwrap();
+            (a("id"), (a("for"), a("attr.name"), a("attr.type")))
+        })
+        .collect();
+    assert_eq!(
+        keys["n_gazetteer_label"],
+        ("node", "gazetteer_label", "string")
+    );
+    assert_eq!(keys["e_llr"], ("edge", "llr", "double"));
+    assert_eq!(keys["n_mentions_2024"], ("node", "mentions_2024", "long"));
+    let mut labels = BTreeMap::new();
+    for data in doc.descendants().filter(|n| n.has_tag_name("data")) {
+        let (_, _, kind) = keys[data.attribute("key").unwrap()];
+        let value = data.text().unwrap_or("");
+        match kind {
+            "long" => assert!(value.parse::<u64>().is_ok(), "{value}"),
+            "double" => assert!(value.parse::<f64>().unwrap().is_finite(), "{value}"),
+            _ => {}
+        }
+        let owner = data.parent().unwrap();
+        if data.attribute("key") == Some("n_label") {
+            labels.insert(
+                owner.attribute("id").unwrap().to_string(),
+                value.to_string(),
+            );
+        }
+    }
+    let expected: BTreeMap<String, String> = [
+        ("-x", "-Minus Org"),
+        ("New_x0020_York", "New <York> & \"Co\""),
+        ("kz", "Kazakhstan"),
+        ("ru", "Russia"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(labels, expected);
+    let edges: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("edge"))
+        .map(|e| {
+            (
+                e.attribute("source").unwrap(),
+                e.attribute("target").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(edges.len(), g.edges.len());
+    assert!(edges.iter().all(|(s, t)| s < t || s.starts_with("New_x")));
+}
+
+/// NetworkX reads both exports with numbers as numbers (runs when python3
+/// and networkx are installed; required under CI).
+#[test]
+fn networkx_reads_graphml_and_json() {
+    if !have("python3", &["-c", "import networkx"]) {
+        return;
+    }
+    let g = graph(Some(Slice::Year), Weight::Dice);
+    let dir = tempfile::tempdir().unwrap();
+    let graphml = dir.path().join("g.graphml");
+    let json = dir.path().join("g.json");
+    save(&g, Format::GraphMl, &graphml, false).unwrap();
+    save(&g, Format::Json, &json, false).unwrap();
+    let script = r#"
+import json, sys, warnings
+import networkx as nx
+warnings.simplefilter("error")
+a = nx.read_graphml(sys.argv[1])
+b = nx.node_link_graph(json.load(open(sys.argv[2])))
+for g in (a, b):
+    assert not g.is_directed() and not g.is_multigraph()
+    assert sorted(g.nodes) == ["-x", "New York", "kz", "ru"] or sorted(g.nodes) == ["-x", "New_x0020_York", "kz", "ru"], sorted(g.nodes)
+    for _, d in g.nodes(data=True):
+        assert isinstance(d["mentions"], int) and isinstance(d["label"], str), d
+    for _, _, d in g.edges(data=True):
+        assert isinstance(d["weight"], float) and isinstance(d["cooccurrences"], int), d
+        assert isinstance(d["pmi"], float), d
+assert a.number_of_edges() == b.number_of_edges() > 0
+assert b.nodes["kz"]["note"] == "=HYPERLINK(\"x\")"
+assert b.graph["scope"] == "document"
+print("ok")
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&graphml)
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn csv_tables_follow_gephi_and_neutralise_formulas() {
+    let g = graph(None, Weight::Cooccurrences);
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    csv::write(&g, &mut nodes, &mut edges, false).unwrap();
+    let nodes = String::from_utf8(nodes).unwrap();
+    let edges = String::from_utf8(edges).unwrap();
+    let lines: Vec<&str> = nodes.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Id,Label,type,mentions,scopes,documents,first_date,last_date,gazetteer_label,note"
+    );
+    assert_eq!(
+        lines[1],
+        "'-x,'-Minus Org,ORG,1,1,1,2023-02-11,2023-02-11,,"
+    );
+    assert!(lines.contains(
+        &"kz,Kazakhstan,COUNTRY,3,3,3,2023-01-05,2023-02-11,,\"'=HYPERLINK(\"\"x\"\")\""
+    ));
+    let lines: Vec<&str> = edges.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Source,Target,Type,Weight,cooccurrences,documents,pmi,npmi,jaccard,dice,llr,first_date,last_date,evidence"
+    );
+    assert!(
+        lines[1].starts_with("'-x,New York,Undirected,1.0,1,1,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("kz,ru,Undirected,2.0,2,2,")
+            && l.ends_with(",2023-01-05,2023-01-05,a1|a4")));
+
+    let (mut raw_nodes, mut raw_edges) = (Vec::new(), Vec::new());
+    csv::write(&g, &mut raw_nodes, &mut raw_edges, true).unwrap();
+    assert!(String::from_utf8(raw_nodes)
+        .unwrap()
+        .contains("\n-x,-Minus Org,"));
+}
+
+#[test]
+fn csv_with_slices_has_one_row_per_slice() {
+    let g = graph(Some(Slice::Year), Weight::Cooccurrences);
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    csv::write(&g, &mut nodes, &mut edges, false).unwrap();
+    let nodes = String::from_utf8(nodes).unwrap();
+    assert!(nodes.starts_with("Id,Label,slice,type,"));
+    assert!(
+        nodes.contains("\nru,Russia,2023,COUNTRY,1,1,1,2023-01-05,2023-01-05,,\n"),
+        "{nodes}"
+    );
+    assert!(nodes.contains("\nru,Russia,2024,COUNTRY,1,1,1,2024-02-29,2024-02-29,,\n"));
+    let edges = String::from_utf8(edges).unwrap();
+    assert!(edges.starts_with("Source,Target,Type,Weight,slice,cooccurrences,"));
+    assert!(
+        edges.contains("\nkz,ru,Undirected,1.0,2023,1,1,"),
+        "{edges}"
+    );
+}
+
+#[test]
+fn json_is_node_link_with_sorted_nodes() {
+    let g = graph(None, Weight::Jaccard);
+    let text = render(&g, Format::Json);
+    assert!(text.starts_with(r#"{"directed":false,"multigraph":false,"graph":{"scope":"document","weight":"jaccard","documents":4,"scopes":4},"nodes":[{"id":"-x","label":"-Minus Org""#), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<&str> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["-x", "New York", "kz", "ru"]);
+    assert_eq!(v["nodes"][1]["label"], "New <York> & \"Co\"\u{1}");
+    let kz_ru = &v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"] == "kz" && e["target"] == "ru")
+        .unwrap();
+    assert_eq!(kz_ru["evidence"], serde_json::json!(["a1", "a4"]));
+    assert_eq!(kz_ru["cooccurrences"], 2);
+}
+
+#[test]
+fn same_graph_same_bytes() {
+    for format in [Format::GraphMl, Format::Gexf, Format::Json] {
+        assert_eq!(
+            render(&graph(Some(Slice::Day), Weight::Llr), format),
+            render(&graph(Some(Slice::Day), Weight::Llr), format)
+        );
+    }
+}
+
+#[test]
+fn save_writes_csv_pairs_and_refuses_csv_on_a_stream() {
+    let g = graph(None, Weight::Cooccurrences);
+    let dir = tempfile::tempdir().unwrap();
+    save(&g, Format::Csv, &dir.path().join("net.csv"), false).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["net.edges.csv", "net.nodes.csv"]);
+    let err = write(&g, Format::Csv, &mut Vec::new()).unwrap_err();
+    assert!(err.to_string().contains("NAME.nodes.csv"));
+    assert_eq!("gexf".parse::<Format>().unwrap(), Format::Gexf);
+}
+
+#[test]
+fn floats_are_shortest_round_trip() {
+    assert_eq!(float(2.0), "2.0");
+    assert_eq!(float(0.1), "0.1");
+    assert_eq!(float(-0.1823215567939546), "-0.1823215567939546");
+    assert_eq!(float(1e-7), "1e-7");
+    assert_eq!(Value::Double(f64::NAN).text(), None);
+}
+
+#[test]
+#[ignore = "prints samples for eyeballing"]
+fn print_samples() {
+    let g = graph(Some(Slice::Year), Weight::Npmi);
+    println!("{}", render(&g, Format::GraphMl));
+    println!("{}", render(&g, Format::Gexf));
+}

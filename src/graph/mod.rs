@@ -1,0 +1,440 @@
+//! The co-mention network: nodes and weighted undirected edges built from
+//! [`CoMentionCounts`], with association [`measures`] and filters. Exporters
+//! in [`crate::export`] write it; nothing here reads or writes files.
+//!
+//! [`CoMentionGraph::build`] takes the overall counts and applies, in order:
+//!
+//! 1. node filters: `min_mentions`, `types` (an entity without a known type
+//!    fails a type filter); edges to removed nodes go too;
+//! 2. edge filters: `min_cooccurrences`, then `min_weight` on the chosen
+//!    [`Weight`];
+//! 3. the disparity backbone ([`Backbone`]), on the graph left by 1–2;
+//! 4. `top_k`: an edge stays if it is among the K strongest edges of *either*
+//!    endpoint (ranked by weight, then co-occurrences, then the other
+//!    endpoint's id), counted on the graph left by 1–3.
+//!
+//! Nodes that lose all their edges stay (they passed the node filters).
+//! Nodes are sorted by id, edges by `(source id, target id)` with
+//! `source < target`. With time slices, each surviving node and edge also
+//! carries its per-slice counts and measures, computed from that slice's
+//! counts (N = the slice's scopes); the filters only look at the whole corpus.
+//!
+//! # The disparity backbone
+//!
+//! Serrano, Boguñá and Vespignani (2009), *Extracting the multiscale backbone
+//! of complex weighted networks*, PNAS 106(16). For an edge (i, j) and an
+//! endpoint i with degree `k > 1` and strength `s_i` (sum of its edge
+//! weights), `p = w_ij / s_i` and `α_ij = (1 − p)^(k − 1)`; the edge stays if
+//! `α_ij < ALPHA` for either endpoint. A degree-1 endpoint does not vote (its
+//! only edge always carries all its strength); an edge whose two endpoints
+//! both have degree 1 (an isolated pair) stays. The test needs positive
+//! weights: edges with weight ≤ 0 (possible with `pmi`, `npmi`) are dropped
+//! by the backbone and do not count in degrees or strengths.
+
+pub mod measures;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+pub use measures::Measures;
+
+use crate::counts::{CoMentionCounts, Layer, NodeCounts, Scope, Slice, Totals};
+use crate::error::{Error, Result};
+
+/// What an edge's `weight` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Weight {
+    /// Scopes holding both entities.
+    #[default]
+    Cooccurrences,
+    /// Documents where both co-occur.
+    Documents,
+    /// [`Measures::pmi`].
+    Pmi,
+    /// [`Measures::npmi`].
+    Npmi,
+    /// [`Measures::jaccard`].
+    Jaccard,
+    /// [`Measures::dice`].
+    Dice,
+    /// [`Measures::llr`].
+    Llr,
+}
+
+impl Weight {
+    /// Every weight, in the order of the documentation.
+    pub const ALL: [Weight; 7] = [
+        Weight::Cooccurrences,
+        Weight::Documents,
+        Weight::Pmi,
+        Weight::Npmi,
+        Weight::Jaccard,
+        Weight::Dice,
+        Weight::Llr,
+    ];
+
+    /// The weight of an edge with these counts and measures.
+    pub fn of(self, cooccurrences: u64, documents: u64, m: &Measures) -> f64 {
+        match self {
+            Weight::Cooccurrences => cooccurrences as f64,
+            Weight::Documents => documents as f64,
+            Weight::Pmi => m.pmi,
+            Weight::Npmi => m.npmi,
+            Weight::Jaccard => m.jaccard,
+            Weight::Dice => m.dice,
+            Weight::Llr => m.llr,
+        }
+    }
+}
+
+impl fmt::Display for Weight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Weight::Cooccurrences => "cooccurrences",
+            Weight::Documents => "documents",
+            Weight::Pmi => "pmi",
+            Weight::Npmi => "npmi",
+            Weight::Jaccard => "jaccard",
+            Weight::Dice => "dice",
+            Weight::Llr => "llr",
+        })
+    }
+}
+
+impl FromStr for Weight {
+    type Err = Error;
+
+    /// ```
+    /// assert_eq!("npmi".parse::<comention::graph::Weight>()?, comention::graph::Weight::Npmi);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        Weight::ALL
+            .into_iter()
+            .find(|w| w.to_string() == s)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "unknown weight {s:?}; use cooccurrences, documents, pmi, npmi, jaccard, dice or llr"
+                ))
+            })
+    }
+}
+
+/// A significance filter that keeps the backbone of the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backbone {
+    /// The disparity filter at significance level `alpha` in (0, 1).
+    Disparity {
+        /// Keep edges with α_ij below this.
+        alpha: f64,
+    },
+}
+
+impl FromStr for Backbone {
+    type Err = Error;
+
+    /// Parses `disparity:ALPHA` with 0 < ALPHA < 1.
+    ///
+    /// ```
+    /// use comention::graph::Backbone;
+    /// assert_eq!("disparity:0.05".parse::<Backbone>()?, Backbone::Disparity { alpha: 0.05 });
+    /// assert!("disparity:2".parse::<Backbone>().is_err());
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        match s.strip_prefix("disparity:").map(str::parse::<f64>) {
+            Some(Ok(alpha)) if alpha > 0.0 && alpha < 1.0 => Ok(Backbone::Disparity { alpha }),
+            _ => Err(Error::Invalid(format!(
+                "unknown backbone {s:?}; use disparity:ALPHA with 0 < ALPHA < 1, e.g. disparity:0.05"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Backbone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Backbone::Disparity { alpha } => write!(f, "disparity:{alpha}"),
+        }
+    }
+}
+
+/// How to turn counts into a graph: the weight and the filters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GraphOptions {
+    /// What `weight` holds.
+    pub weight: Weight,
+    /// Drop edges whose weight is below this.
+    pub min_weight: Option<f64>,
+    /// Drop edges with fewer co-occurrences.
+    pub min_cooccurrences: u64,
+    /// Drop nodes with fewer mentions.
+    pub min_mentions: u64,
+    /// Keep only nodes of these types (empty: all).
+    pub types: BTreeSet<String>,
+    /// Keep each node's K strongest edges.
+    pub top_k: Option<usize>,
+    /// Significance backbone.
+    pub backbone: Option<Backbone>,
+}
+
+/// One entity of the graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Entity id.
+    pub id: String,
+    /// Label (the entity name; the id when unknown).
+    pub label: String,
+    /// Entity type (empty when unknown).
+    pub kind: String,
+    /// Extra gazetteer attributes.
+    pub attributes: BTreeMap<String, String>,
+    /// Counts over the whole corpus.
+    pub counts: NodeCounts,
+    /// Counts per time slice where the entity is mentioned.
+    pub slices: BTreeMap<String, NodeCounts>,
+}
+
+/// Counts and measures of an edge in one time slice, or overall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeValues {
+    /// The chosen weight.
+    pub weight: f64,
+    /// Scopes holding both.
+    pub cooccurrences: u64,
+    /// Documents where both co-occur.
+    pub documents: u64,
+    /// Association measures.
+    pub measures: Measures,
+    /// Earliest date.
+    pub first_date: Option<String>,
+    /// Latest date.
+    pub last_date: Option<String>,
+}
+
+/// One undirected edge; `source < target` as node indices and as ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// Index into [`CoMentionGraph::nodes`].
+    pub source: usize,
+    /// Index into [`CoMentionGraph::nodes`].
+    pub target: usize,
+    /// Values over the whole corpus.
+    pub values: EdgeValues,
+    /// Example document ids (the smallest).
+    pub evidence: Vec<String>,
+    /// Values per time slice where the pair co-occurs.
+    pub slices: BTreeMap<String, EdgeValues>,
+}
+
+/// A co-mention network, ready to export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoMentionGraph {
+    /// Nodes sorted by id.
+    pub nodes: Vec<Node>,
+    /// Edges sorted by `(source, target)`.
+    pub edges: Vec<Edge>,
+    /// The scope the counts were made with.
+    pub scope: Scope,
+    /// The slice length, when sliced.
+    pub slice: Option<Slice>,
+    /// Every slice key present in the counts, sorted.
+    pub slice_keys: Vec<String>,
+    /// The weight and filters used.
+    pub options: GraphOptions,
+    /// Corpus totals.
+    pub totals: Totals,
+}
+
+impl CoMentionGraph {
+    /// Builds the graph (see the [module docs](self) for the filter order).
+    ///
+    /// ```
+    /// use comention::counts::{CoMentionCounts, CountOptions};
+    /// use comention::graph::{CoMentionGraph, GraphOptions};
+    /// let gaz = comention::Gazetteer::from_csv_str(
+    ///     "id,type,name,aliases\nru,COUNTRY,Russia,\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// let doc = comention::Document::new("d1", "Russia and Kazakhstan.");
+    /// let mut counts = CoMentionCounts::of(&doc, &comention::Tagger::new(&gaz).tag(&doc.text), &gaz, &CountOptions::default());
+    /// counts.attach_entities(&gaz);
+    /// let graph = CoMentionGraph::build(&counts, &GraphOptions::default());
+    /// assert_eq!(graph.nodes[0].id, "kz");
+    /// assert_eq!(graph.edges[0].values.weight, 1.0);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn build(counts: &CoMentionCounts, options: &GraphOptions) -> CoMentionGraph {
+        let overall = counts.overall();
+        let entities = counts.entities();
+        let mut nodes: Vec<Node> = overall
+            .sorted_nodes()
+            .into_iter()
+            .filter(|(_, n)| n.mentions >= options.min_mentions)
+            .map(|(id, n)| {
+                let info = entities.get(id);
+                Node {
+                    id: id.to_string(),
+                    label: info.map_or_else(|| id.to_string(), |i| i.label.clone()),
+                    kind: info.map(|i| i.kind.clone()).unwrap_or_default(),
+                    attributes: info.map(|i| i.attributes.clone()).unwrap_or_default(),
+                    counts: n.clone(),
+                    slices: BTreeMap::new(),
+                }
+            })
+            .filter(|n| options.types.is_empty() || options.types.contains(&n.kind))
+            .collect();
+        let index: HashMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+
+        let mut edges: Vec<Edge> = Vec::new();
+        for (a, b, p) in overall.sorted_pairs() {
+            let (Some(&source), Some(&target)) = (index.get(a), index.get(b)) else {
+                continue;
+            };
+            if p.cooccurrences < options.min_cooccurrences {
+                continue;
+            }
+            let values = edge_values(overall, a, b, p, options.weight);
+            if options.min_weight.is_some_and(|min| values.weight < min) {
+                continue;
+            }
+            edges.push(Edge {
+                source,
+                target,
+                values,
+                evidence: p.evidence.clone(),
+                slices: BTreeMap::new(),
+            });
+        }
+        if let Some(Backbone::Disparity { alpha }) = options.backbone {
+            edges = disparity(edges, nodes.len(), alpha);
+        }
+        if let Some(k) = options.top_k {
+            edges = top_k(edges, &nodes, k);
+        }
+
+        for (key, layer) in counts.slices() {
+            for node in &mut nodes {
+                if let Some(n) = layer.node(&node.id) {
+                    node.slices.insert(key.to_string(), n.clone());
+                }
+            }
+            for edge in &mut edges {
+                let (a, b) = (&nodes[edge.source].id, &nodes[edge.target].id);
+                if let Some(p) = layer.pair(a, b) {
+                    let values = edge_values(layer, a, b, p, options.weight);
+                    edge.slices.insert(key.to_string(), values);
+                }
+            }
+        }
+        CoMentionGraph {
+            nodes,
+            edges,
+            scope: counts.options().scope,
+            slice: counts.options().slice,
+            slice_keys: counts.slices().map(|(k, _)| k.to_string()).collect(),
+            options: options.clone(),
+            totals: overall.totals(),
+        }
+    }
+
+    /// A copy as a petgraph undirected graph (node and edge weights are
+    /// the [`Node`] and [`Edge`] values; node indices are kept).
+    ///
+    /// ```
+    /// let g = comention::graph::CoMentionGraph::build(&Default::default(), &Default::default());
+    /// assert_eq!(g.to_petgraph().node_count(), 0);
+    /// ```
+    pub fn to_petgraph(&self) -> petgraph::graph::UnGraph<Node, Edge> {
+        let mut g = petgraph::graph::UnGraph::with_capacity(self.nodes.len(), self.edges.len());
+        let ids: Vec<_> = self.nodes.iter().map(|n| g.add_node(n.clone())).collect();
+        for e in &self.edges {
+            g.add_edge(ids[e.source], ids[e.target], e.clone());
+        }
+        g
+    }
+
+    /// True when the graph has per-slice values.
+    pub fn is_sliced(&self) -> bool {
+        self.slice.is_some()
+    }
+}
+
+fn edge_values(
+    layer: &Layer,
+    a: &str,
+    b: &str,
+    p: &crate::counts::PairCounts,
+    weight: Weight,
+) -> EdgeValues {
+    let scopes = |id: &str| layer.node(id).map_or(0, |n| n.scopes);
+    let measures = Measures::of(p.cooccurrences, scopes(a), scopes(b), layer.totals().scopes);
+    EdgeValues {
+        weight: weight.of(p.cooccurrences, p.documents, &measures),
+        cooccurrences: p.cooccurrences,
+        documents: p.documents,
+        measures,
+        first_date: p.first_date.clone(),
+        last_date: p.last_date.clone(),
+    }
+}
+
+fn disparity(edges: Vec<Edge>, node_count: usize, alpha: f64) -> Vec<Edge> {
+    let edges: Vec<Edge> = edges
+        .into_iter()
+        .filter(|e| e.values.weight > 0.0)
+        .collect();
+    let mut degree = vec![0u64; node_count];
+    let mut strength = vec![0f64; node_count];
+    for e in &edges {
+        for i in [e.source, e.target] {
+            degree[i] += 1;
+            strength[i] += e.values.weight;
+        }
+    }
+    let significant = |i: usize, w: f64| {
+        let k = degree[i];
+        k > 1 && (1.0 - w / strength[i]).powi((k - 1) as i32) < alpha
+    };
+    edges
+        .into_iter()
+        .filter(|e| {
+            let (s, t, w) = (e.source, e.target, e.values.weight);
+            (degree[s] == 1 && degree[t] == 1) || significant(s, w) || significant(t, w)
+        })
+        .collect()
+}
+
+fn top_k(edges: Vec<Edge>, nodes: &[Node], k: usize) -> Vec<Edge> {
+    let mut incident: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for (i, e) in edges.iter().enumerate() {
+        incident[e.source].push(i);
+        incident[e.target].push(i);
+    }
+    let mut keep = vec![false; edges.len()];
+    for (node, list) in incident.iter_mut().enumerate() {
+        let other = |e: &Edge| if e.source == node { e.target } else { e.source };
+        list.sort_by(|&x, &y| {
+            let (ex, ey) = (&edges[x], &edges[y]);
+            ey.values
+                .weight
+                .total_cmp(&ex.values.weight)
+                .then(ey.values.cooccurrences.cmp(&ex.values.cooccurrences))
+                .then(nodes[other(ex)].id.cmp(&nodes[other(ey)].id))
+        });
+        for &i in list.iter().take(k) {
+            keep[i] = true;
+        }
+    }
+    edges
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
