@@ -73,7 +73,7 @@ def main():
         jobs.append(("comention tag, 1 thread", gaz, big, comention(gaz, big, 1), False))
         jobs.append(("comention tag, 2 threads", gaz, big, comention(gaz, big, 2), False))
         if "rg" in peers:
-            rg = [args.rg, "-F", "-w", "-o", "-f", str(data / f"{gaz}.forms.txt"), str(big)]
+            rg = [args.rg, "-F", "-w", "-o", "--regex-size-limit", "4G", "--dfa-size-limit", "4G", "-f", str(data / f"{gaz}.forms.txt"), str(big)]
             jobs.append(("ripgrep -F -w -o (smart-case list)", gaz, big, rg, True))
         if "pyahocorasick" in peers:
             jobs.append(("pyahocorasick", gaz, big, peer("pyahocorasick", gaz, big), False))
