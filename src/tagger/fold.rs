@@ -192,6 +192,51 @@ fn fold_special(c: char) -> Option<&'static str> {
     })
 }
 
+/// Eight copies of byte `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Bit 7 of each byte set where that byte of `w` is below `n` (exact for
+/// bytes below 0x80; bytes from 0x80 up are reported separately).
+#[inline]
+fn below(w: u64, n: u8) -> u64 {
+    !((w | splat(0x80)) - splat(n)) & splat(0x80)
+}
+
+/// The first byte at or after `from` that normalisation may change (case
+/// folding aside): a non-ASCII byte, an ASCII control character (tab, line
+/// breaks…), or a space followed by a space, a control character or a
+/// non-ASCII byte (which may start a whitespace character). Every byte
+/// before it is copied unchanged. Scans eight bytes at a time; it may stop
+/// early (only ever on a char boundary), never late.
+pub(crate) fn next_special(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    // Load bytes i..i+8 and i+1..i+9 (to see the byte after each space).
+    while i + 9 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        let next = u64::from_le_bytes(bytes[i + 1..i + 9].try_into().expect("8 bytes"));
+        let high = w & splat(0x80);
+        let control = below(w, 0x20);
+        let space = below(w, 0x21) & !control;
+        let special = high | control | (space & (below(next, 0x21) | (next & splat(0x80))));
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(0x20..0x80).contains(&b)
+            || (b == b' ' && bytes.get(i + 1).is_some_and(|&n| n <= b' ' || n >= 0x80))
+        {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
 impl Normalizer {
     fn replacement(&self, c: char) -> Replacement {
         if c.is_whitespace() {
@@ -249,22 +294,7 @@ impl Normalizer {
     /// True when `text` needs no normalisation: it would come out unchanged.
     /// This is the fast path for plain ASCII text with single spaces.
     pub fn is_noop(&self, text: &str) -> bool {
-        if self.lowercase {
-            return false;
-        }
-        let bytes = text.as_bytes();
-        let mut previous_space = false;
-        for &b in bytes {
-            if b >= 0x80 {
-                return false;
-            }
-            let is_space = b == b' ';
-            if (is_space && previous_space) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
-                return false;
-            }
-            previous_space = is_space;
-        }
-        true
+        !self.lowercase && next_special(text.as_bytes(), 0) == text.len()
     }
 
     /// Normalises an alias: the same rules as text, trimmed.
@@ -284,8 +314,18 @@ impl Normalizer {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            if !self.lowercase {
+                // Copy everything up to the next byte that may change, eight
+                // bytes at a time: the common case.
+                let next = next_special(bytes, i);
+                out.push_str(&text[i..next]);
+                i = next;
+                if i == bytes.len() {
+                    break;
+                }
+            }
             let b = bytes[i];
-            // ASCII letters, digits and punctuation: the common case.
+            // ASCII letters, digits and punctuation.
             if b < 0x80 && b > b' ' && !(self.lowercase && b.is_ascii_uppercase()) {
                 let run_start = i;
                 while i < bytes.len()
@@ -446,6 +486,40 @@ mod tests {
         assert_eq!(norm, "kazakhstan and türkiye");
     }
 
+    /// The byte-by-byte definition that `next_special` speeds up.
+    fn next_special_reference(bytes: &[u8], from: usize) -> usize {
+        (from..bytes.len())
+            .find(|&i| {
+                let b = bytes[i];
+                !(0x20..0x80).contains(&b)
+                    || (b == b' ' && bytes.get(i + 1).is_some_and(|&n| n <= b' ' || n >= 0x80))
+            })
+            .unwrap_or(bytes.len())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn next_special_matches_its_definition(
+            text in "[a-c \\n\\t\u{1}\u{7f}é’]{0,40}",
+            from in 0usize..40,
+        ) {
+            let bytes = text.as_bytes();
+            let from = (0..=from.min(bytes.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            proptest::prop_assert_eq!(next_special(bytes, from), next_special_reference(bytes, from));
+        }
+
+        #[test]
+        fn fast_copy_keeps_the_normalised_text_and_map(text in "[a-c \\n\\t\u{A0}é’\u{AD}-]{0,40}") {
+            let (norm, map) = normalise(Normalizer::default(), &text);
+            let lower = Normalizer { fold_diacritics: false, lowercase: true };
+            // Lower-casing takes the byte-by-byte path; on lower-case text
+            // both paths must agree.
+            let (slow, slow_map) = normalise(lower, &text);
+            proptest::prop_assert_eq!(&norm, &slow);
+            proptest::prop_assert_eq!(&map.anchors, &slow_map.anchors);
+        }
+    }
+
     #[test]
     fn noop_detection() {
         let n = Normalizer::default();
@@ -453,6 +527,10 @@ mod tests {
         assert!(!n.is_noop("Two  spaces"));
         assert!(!n.is_noop("line\nbreak"));
         assert!(!n.is_noop("Türkiye"));
+        assert!(n.is_noop("Exactly nine"));
+        assert!(!n.is_noop("Exactly  nine bytes, twice over"));
+        assert!(!n.is_noop("Eight by \ttabs"));
+        assert!(!n.is_noop("Ends with a space then a line break \n"));
     }
 
     #[test]

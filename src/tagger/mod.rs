@@ -330,7 +330,8 @@ impl Tagger {
             return Vec::new();
         };
         let mut mentions = Vec::new();
-        if self.normalizer.is_noop(text) {
+        let is_noop = self.normalizer.is_noop(text);
+        if is_noop {
             self.scan(automaton, text, None, &mut mentions);
         } else {
             SCRATCH.with(|scratch| {
@@ -342,7 +343,8 @@ impl Tagger {
             });
         }
         if !mentions.is_empty() {
-            fill_positions(text, &mut mentions, self.options.sentences);
+            // The fast path saw only ASCII: char offsets are byte offsets.
+            fill_positions(text, &mut mentions, self.options.sentences, is_noop);
         }
         mentions
     }
@@ -451,21 +453,19 @@ fn forms(key: &str, case: Case) -> Vec<(String, bool, bool)> {
 }
 
 /// Fills char offsets and sentence/paragraph numbers of sorted mentions.
-fn fill_positions(text: &str, mentions: &mut [Mention], sentences: bool) {
+fn fill_positions(text: &str, mentions: &mut [Mention], sentences: bool, is_ascii: bool) {
     let bytes = text.as_bytes();
-    let count_chars = |from: usize, to: usize| {
-        bytes[from..to]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count()
-    };
+    let count_chars = |from: usize, to: usize| count_chars(&bytes[from..to]);
     let (mut byte, mut chars) = (0, 0);
-    for m in mentions.iter_mut() {
+    for m in mentions.iter_mut().filter(|_| !is_ascii) {
         chars += count_chars(byte, m.start);
         m.char_start = chars;
         chars += count_chars(m.start, m.end);
         m.char_end = chars;
         byte = m.end;
+    }
+    for m in mentions.iter_mut().filter(|_| is_ascii) {
+        (m.char_start, m.char_end) = (m.start, m.end);
     }
     if sentences {
         let sentence_spans = segment::sentences(text);
@@ -475,6 +475,23 @@ fn fill_positions(text: &str, mentions: &mut [Mention], sentences: bool) {
             m.paragraph = span_index(&paragraph_spans, m.start);
         }
     }
+}
+
+/// Number of chars in UTF-8 `bytes` (which may start or end inside a char:
+/// it counts the bytes that are not continuation bytes), eight bytes at a
+/// time.
+fn count_chars(bytes: &[u8]) -> usize {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut continuation = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
+        // Continuation bytes are 0b10xx_xxxx: bit 7 set, bit 6 clear.
+        continuation += (w & !(w << 1) & HIGH).count_ones() as usize;
+    }
+    let rest = chunks.remainder();
+    continuation += rest.iter().filter(|&&b| b & 0xC0 == 0x80).count();
+    bytes.len() - continuation
 }
 
 /// Index of the span that holds byte `offset` (or the last one that starts

@@ -394,3 +394,14 @@ mod properties {
         }
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn count_chars_counts_chars(text in "\\PC{0,40}", cut in 0usize..40) {
+        proptest::prop_assert_eq!(super::count_chars(text.as_bytes()), text.chars().count());
+        // From the middle of a char, continuation bytes are not counted.
+        let cut = cut.min(text.len());
+        let expected = text.as_bytes()[cut..].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        proptest::prop_assert_eq!(super::count_chars(&text.as_bytes()[cut..]), expected);
+    }
+}

