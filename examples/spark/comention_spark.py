@@ -168,18 +168,22 @@ def find_file(name):
     return name
 
 
-def run_comention(lines, binary, gazetteers, graph_args, threads, warned_acc, skipped_acc):
-    """Feeds a partition's articles to `comention graph --save-state -` and
-    yields its state lines; fails the task (Spark retries it) if comention
-    fails. Like RDD.pipe, but the binary and gazetteers are found on the
-    worker, the environment is kept, stderr is reported, and exit 1 (some
-    articles skipped with a warning, as a one-machine run would) is not an
-    error."""
+def graph_command(binary, gazetteers, graph_args, threads):
+    """The map step's command line, with the files found on this node."""
     command = [find_file(binary), "graph", "--save-state", "-", "--quiet"]
     command += ["--threads", str(threads)]
     for g in gazetteers:
         command += ["--gazetteer", find_file(g)]
-    command += graph_args
+    return command + graph_args
+
+
+def run_comention(lines, command, warned_acc, skipped_acc):
+    """Feeds a partition's articles to `comention graph --save-state -` and
+    yields its state lines; fails the task (Spark retries it) if comention
+    fails. Like RDD.pipe, but the command is made on the worker (where
+    the shipped files are), the environment is kept, stderr is reported,
+    and exit 1 (some articles skipped with a warning, as a one-machine run
+    would) is not an error."""
     proc = subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
@@ -200,7 +204,9 @@ def run_comention(lines, binary, gazetteers, graph_args, threads, warned_acc, sk
                 if not stripped:
                     continue
                 if not stripped.startswith("{"):
-                    sys.stderr.write(f"warning: not a JSON object; skipped: {line[:80]!r}\n")
+                    sys.stderr.write(
+                        f"warning: not a JSON object; skipped: {line[:80]!r}\n"
+                    )
                     warned_acc.add(1)
                     skipped_acc.add(1)
                     continue
@@ -208,7 +214,7 @@ def run_comention(lines, binary, gazetteers, graph_args, threads, warned_acc, sk
                 proc.stdin.write(b"\n")
         except BrokenPipeError:
             pass  # comention stopped early; its exit status says why
-        except BaseException as e:  # reading the partition failed
+        except Exception as e:  # noqa: BLE001 (re-raised in the task thread below)
             written["error"] = e
         finally:
             try:
@@ -391,7 +397,10 @@ def main(argv=None):
     reduced = (
         articles.mapPartitions(
             lambda lines: run_comention(
-                lines, binary, gazetteers, graph_args, threads, warned, skipped
+                lines,
+                graph_command(binary, gazetteers, graph_args, threads),
+                warned,
+                skipped,
             )
         )
         .mapPartitions(keyed_records)
@@ -411,7 +420,9 @@ def main(argv=None):
     if state_path is not None:
 
         def lines():
-            for key, record in reduced.sortBy(lambda kv: file_order(kv[0])).toLocalIterator():
+            for key, record in reduced.sortBy(
+                lambda kv: file_order(kv[0])
+            ).toLocalIterator(prefetchPartitions=True):
                 if key == ("total", None):
                     counted["documents"] = record["documents"]
                 elif key[0] == "node" and key[1] is None:

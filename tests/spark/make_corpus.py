@@ -33,12 +33,19 @@ def main():
     # would show a wrong evidence order; these agree in code point and byte
     # order, which is what the Spark reduce relies on.
     text = articles[1]["text"]
-    for i, id_ in enumerate(["é-1", "z-1", "Z-1", "日本-1", "ß-1", "\U0001f600-1", "\uff21-1", "eurasia-0"]):
+    for i, id_ in enumerate(
+        ["é-1", "z-1", "Z-1", "日本-1", "ß-1", "\U0001f600-1", "\uff21-1", "eurasia-0"]
+    ):
         doc = {"id": id_, "text": text}
         if i % 2 == 0:
             doc["date"] = shift("2022-02-04", i)
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    out.write(json.dumps({"id": "no-mention", "date": "2021-12-31", "text": "Nothing to see here."}) + "\n")
+    out.write(
+        json.dumps(
+            {"id": "no-mention", "date": "2021-12-31", "text": "Nothing to see here."}
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":
