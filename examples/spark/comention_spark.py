@@ -386,6 +386,30 @@ def main(argv=None):
     binary, gazetteers = args.comention, list(args.gazetteer)
     graph_args = shlex.split(args.graph_args)
     threads = args.threads
+    # Try the map step on no articles first: a wrong option or gazetteer
+    # stops here with comention's message, not in every task.
+    command = graph_command(binary, gazetteers, graph_args, threads)
+    try:
+        preflight = subprocess.run(
+            command,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+        )
+    except OSError as e:
+        sys.stderr.write(
+            f"comention-spark: cannot run {command[0]} on the driver: {e}\n"
+        )
+        spark.stop()
+        return 2
+    if preflight.returncode != 0:
+        sys.stderr.write(preflight.stderr)
+        sys.stderr.write(
+            "comention-spark: `comention graph` fails on the driver; stopping\n"
+        )
+        spark.stop()
+        return 2
     warned = sc.accumulator(0)  # warning lines
     skipped = sc.accumulator(0)  # partitions where articles were skipped
 
