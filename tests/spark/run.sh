@@ -73,7 +73,8 @@ one_sliced=$(elapsed "$start" "$(now)")
 
 spark() {
   (cd "$work" && "$venv/bin/spark-submit" --master 'local[2]' --files "$COMENTION" \
-    "$OLDPWD/examples/spark/comention_spark.py" corpus.jsonl "$@") \
+    "$OLDPWD/examples/spark/comention_spark.py" corpus.jsonl \
+    --comention "$(basename "$COMENTION")" "$@") \
     >>"$work/spark.log" 2>&1 || {
     say "the Spark run failed; its log:"
     cat "$work/spark.log"
