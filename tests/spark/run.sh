@@ -10,7 +10,7 @@
 # printing a diff. Needs python3 (with venv) and Java 17+.
 #
 #   tests/spark/run.sh                     # from the repository root
-#   COMENTION=path/to/comention tests/spark/run.sh   # skip the release build
+#   COMENTION=target/debug/comention tests/spark/run.sh   # no release build
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
