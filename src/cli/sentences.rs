@@ -2,7 +2,7 @@
 //! check the segmenter on their own corpus. Segmentation rules live in
 //! `comention::corpus::segment`; reading options in [`super::input`].
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use comention::corpus::segment;
 
 use super::input::InputArgs;
+use super::output::Output;
 
 /// Print every sentence as JSONL: {"doc","index","start","end","text"}
 /// (index from 0; start/end are byte offsets into the document text).
@@ -31,7 +32,7 @@ struct Record<'a> {
 
 /// Runs `comention sentences`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = Output::open(None)?;
     let summary = args.input.process(
         |doc| segment::sentences(&doc.text),
         |doc, spans| {
@@ -49,6 +50,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(())
         },
     )?;
-    out.flush()?;
+    out.finish()?;
     Ok(args.input.exit_code(&summary))
 }
