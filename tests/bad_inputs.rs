@@ -634,20 +634,29 @@ fn gazetteer_with_formula_label() {
 
 #[test]
 fn output_into_a_missing_directory() {
+    // Checked before the corpus is read: the broken line would warn.
     let dir = folder();
-    write(dir.path(), "a.txt", ARTICLE);
+    write(
+        dir.path(),
+        "a.jsonl",
+        "{\"text\":\"Russia, China.\"}\nbroken\n",
+    );
     for cmd in [
-        &["tag", "-q", "-g", "g.csv", "a.txt"][..],
-        &["graph", "-q", "-g", "g.csv", "a.txt"],
+        &["tag", "-q", "-g", "g.csv", "a.jsonl", "-o"][..],
+        &["graph", "-q", "-g", "g.csv", "a.jsonl", "-o"],
+        &["graph", "-q", "-g", "g.csv", "a.jsonl", "--save-state"],
+        &[
+            "graph", "-q", "-g", "g.csv", "a.jsonl", "--format", "csv", "-o",
+        ],
     ] {
         let mut args = cmd.to_vec();
-        args.extend(["-o", "missing/out.xml"]);
+        args.push("missing/out.xml");
         let (code, stdout, stderr) = run(dir.path(), &args);
         assert_eq!(code, 2);
         assert!(stdout.is_empty());
-        assert!(
-            stderr.ends_with(" missing/out.xml: No such file or directory (os error 2)\n"),
-            "{stderr}"
+        assert_eq!(
+            stderr,
+            "error: cannot write missing/out.xml: No such file or directory (os error 2)\n"
         );
         assert!(!dir.path().join("missing").exists());
     }
@@ -664,7 +673,7 @@ fn output_where_a_directory_is_expected() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: cannot write a.txt/out.jsonl: Not a directory (os error 20)\n"
+        "error: cannot write a.txt/out.jsonl: a.txt is not a folder\n"
     );
     assert_eq!(
         fs::read_to_string(dir.path().join("a.txt")).unwrap(),

@@ -197,7 +197,7 @@ impl OutputArgs {
                 "CSV export writes two files (NAME.nodes.csv and NAME.edges.csv); give -o NAME.csv"
             );
         }
-        Ok(())
+        super::output::check_folder(self.output_path())
     }
 
     /// Builds the graph from `counts` and writes it.
@@ -245,6 +245,7 @@ pub(crate) fn save_state(counts: &CoMentionCounts, path: &Path) -> anyhow::Resul
 /// Runs `comention graph`.
 pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     args.output.check()?;
+    super::output::check_folder(args.save_state.as_deref())?;
     let state_to_stdout = args.save_state.as_deref() == Some(Path::new("-"));
     let graph_wanted = args.save_state.is_none() || args.output.output.is_some();
     if state_to_stdout && graph_wanted && args.output.is_stdout() {

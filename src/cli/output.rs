@@ -95,6 +95,28 @@ impl Write for Output {
     }
 }
 
+/// Fails early, before a long run, when `path` (a file to write at the end)
+/// is in a folder that does not exist: the same message the write would
+/// give, without reading the corpus first. `-` and `None` are stdout.
+pub fn check_folder(path: Option<&Path>) -> anyhow::Result<()> {
+    let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+        return Ok(());
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(folder) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "cannot write {}: {} is not a folder",
+            path.display(),
+            folder.display()
+        ),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display()))),
+    }
+}
+
 /// Exit status after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
 const INTERRUPTED: u8 = 130;
 
