@@ -58,7 +58,7 @@ pub fn lint(args: LintArgs) -> anyhow::Result<ExitCode> {
         // No context: the error already reads `path:line: message`.
         lint::lint_sources(sources)?
     };
-    print(&report)?;
+    print(&report).context("writing to stdout")?;
     eprintln!(
         "{}, {}, {}, {}",
         count(report.entities, "entity", "entities"),

@@ -128,7 +128,7 @@ impl OutputArgs {
                 "CSV export writes two files (NAME.nodes.csv and NAME.edges.csv); give -o NAME.csv"
             );
         }
-        Ok(())
+        super::output::check_folder(self.output_path())
     }
 
     /// Builds the graph from `counts` and writes it.
@@ -137,13 +137,17 @@ impl OutputArgs {
         let format = self.format();
         match self.output.as_deref() {
             Some(path) if path != Path::new("-") => {
-                export::save(&graph, format, path, self.raw_csv)
-                    .with_context(|| format!("writing {}", path.display()))
+                export::save(&graph, format, path, self.raw_csv).map_err(|e| {
+                    super::output::about_file(e, format!("writing {}", path.display()), path)
+                })
             }
             _ => {
                 let stdout = std::io::stdout();
                 let mut out = stdout.lock();
-                export::write(&graph, format, &mut out)?;
+                export::write(&graph, format, &mut out).map_err(|e| {
+                    let stdout = Path::new("<output>");
+                    super::output::about_file(e, "writing to stdout".into(), stdout)
+                })?;
                 out.flush().context("writing to stdout")?;
                 Ok(())
             }
@@ -160,15 +164,19 @@ pub(crate) fn save_state(counts: &CoMentionCounts, path: &Path) -> anyhow::Resul
         out.flush().context("writing the state to stdout")?;
         return Ok(());
     }
-    let mut file = export::atomic::AtomicFile::create(path)?;
+    let mut file = export::atomic::AtomicFile::create(path).map_err(|e| {
+        super::output::about_file(e, format!("cannot write {}", path.display()), path)
+    })?;
     state::write(counts, &mut file).with_context(|| format!("writing {}", path.display()))?;
-    file.commit()?;
+    file.commit()
+        .map_err(|e| super::output::about_file(e, format!("writing {}", path.display()), path))?;
     Ok(())
 }
 
 /// Runs `comention graph`.
 pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     args.output.check()?;
+    super::output::check_folder(args.save_state.as_deref())?;
     let state_to_stdout = args.save_state.as_deref() == Some(Path::new("-"));
     let graph_wanted = args.save_state.is_none() || args.output.output.is_some();
     if state_to_stdout && graph_wanted && args.output.is_stdout() {

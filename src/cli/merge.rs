@@ -35,6 +35,7 @@ pub struct MergeArgs {
 /// Runs `comention merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     args.output.check()?;
+    super::output::check_folder(args.save_state.as_deref())?;
     let is_stdout = |p: Option<&Path>| p.map_or(true, |p| p == Path::new("-"));
     let graph_wanted = args.save_state.is_none() || args.output.output_path().is_some();
     let state_to_stdout = args.save_state.is_some() && is_stdout(args.save_state.as_deref());

@@ -55,6 +55,7 @@ enum GazetteerCommand {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    output::exit_cleanly_on_interrupt();
     match cli.command {
         Command::Gazetteer(g) => match g {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),
@@ -73,6 +74,9 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            // serde_json keeps the io::Error inside, not as a `source()`.
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
             || e.downcast_ref::<comention::Error>().is_some_and(|c| {
                 matches!(c, comention::Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::BrokenPipe)
             })

@@ -65,6 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         context: args.context,
         raw: args.raw_csv,
     };
+    super::output::check_folder(args.output.as_deref())?;
     let tagger = args.gazetteer.tagger()?;
     let mut out = Output::open(args.output.as_deref())?;
     out.write_all(mentions::header(&options).as_bytes())?;

@@ -8,15 +8,62 @@
 //! opened and written directly, since it cannot be renamed over. If the
 //! [`AtomicFile`] is dropped without `commit` (an error, a panic), the
 //! temporary file is removed and the target is untouched.
+//!
+//! A process killed by a signal runs no destructors, so live temporary files
+//! are also kept in a process-wide list: a signal handler (the CLI installs
+//! one for Ctrl-C and SIGTERM) calls [`remove_temporary_files`] before it
+//! exits. Installing the handler is left to the program.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Temporary files not yet renamed or removed. A path is listed before its
+/// file is created and unlisted after it is renamed or removed, each under
+/// the lock, so [`remove_temporary_files`] never misses one.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while the lock was held leaves the list usable.
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes every temporary file of this process's unfinished
+/// [`AtomicFile`]s and returns the lock on the (now empty) list: hold it
+/// until the process exits, so that no new temporary file appears. For
+/// signal handlers: the targets keep their previous contents.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("comention-doc-live-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let file = comention::export::atomic::AtomicFile::create(dir.join("out.csv"))?;
+/// let removed = comention::export::atomic::remove_temporary_files();
+/// assert_eq!(removed.len(), 0);
+/// drop(removed);
+/// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+/// drop(file);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), comention::Error>(())
+/// ```
+pub fn remove_temporary_files() -> MutexGuard<'static, Vec<PathBuf>> {
+    let mut list = live();
+    for path in list.drain(..) {
+        let _ = fs::remove_file(path);
+    }
+    list
+}
+
+fn unlist(list: &mut Vec<PathBuf>, path: &Path) {
+    if let Some(i) = list.iter().position(|p| p == path) {
+        list.swap_remove(i);
+    }
+}
 
 /// A file being written; see the [module docs](self).
 ///
@@ -73,6 +120,8 @@ impl AtomicFile {
             temp_name.push(name);
             temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
             let temp = dir.join(temp_name);
+            let mut list = live();
+            list.push(temp.clone());
             match OpenOptions::new().write(true).create_new(true).open(&temp) {
                 Ok(file) => {
                     return Ok(AtomicFile {
@@ -81,8 +130,12 @@ impl AtomicFile {
                         out: Some(BufWriter::new(file)),
                     })
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(Error::io(&target, e)),
+                Err(e) => {
+                    list.pop();
+                    if e.kind() != io::ErrorKind::AlreadyExists {
+                        return Err(Error::io(&target, e));
+                    }
+                }
             }
         }
     }
@@ -101,7 +154,9 @@ impl AtomicFile {
         if let Some(temp) = &self.temp {
             file.sync_all().map_err(|e| Error::io(&self.target, e))?;
             drop(file);
+            let mut list = live();
             fs::rename(temp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+            unlist(&mut list, temp);
             self.temp = None;
         }
         Ok(())
@@ -122,7 +177,9 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         if let Some(temp) = self.temp.take() {
             drop(self.out.take());
-            let _ = fs::remove_file(temp);
+            let mut list = live();
+            let _ = fs::remove_file(&temp);
+            unlist(&mut list, &temp);
         }
     }
 }
@@ -169,6 +226,32 @@ mod tests {
         let mut f = AtomicFile::create("/dev/null").unwrap();
         f.write_all(b"x").unwrap();
         f.commit().unwrap();
+    }
+
+    #[test]
+    fn live_temporary_files_are_listed() {
+        // `remove_temporary_files` itself is checked by its doctest and by
+        // tests/bad_inputs.rs (SIGINT): here it would remove the temporary
+        // files of tests running in parallel.
+        let dir = tempfile::tempdir().unwrap();
+        let f = AtomicFile::create(dir.path().join("g.graphml")).unwrap();
+        let temp = f.temp.clone().unwrap();
+        assert!(temp.exists());
+        assert!(live().contains(&temp));
+        drop(f);
+        assert!(!live().contains(&temp));
+    }
+
+    #[test]
+    fn committed_and_dropped_files_leave_the_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = AtomicFile::create(dir.path().join("a")).unwrap();
+        let b = AtomicFile::create(dir.path().join("b")).unwrap();
+        let (ta, tb) = (a.temp.clone().unwrap(), b.temp.clone().unwrap());
+        a.commit().unwrap();
+        drop(b);
+        let list = live();
+        assert!(!list.contains(&ta) && !list.contains(&tb));
     }
 
     #[test]

@@ -399,3 +399,222 @@ fn print_samples() {
     println!("{}", render(&g, Format::GraphMl));
     println!("{}", render(&g, Format::Gexf));
 }
+
+/// Round trips with hostile text (issue 7): whatever a gazetteer, a state
+/// file or a corpus puts in an id, label, type, attribute, document id or
+/// article, every export parses back to it — minus the characters XML 1.0
+/// forbids in XML, spreadsheet-neutralised (or raw with `--raw-csv`) in CSV.
+mod hostile_text {
+    use super::*;
+    use crate::export::cell::spreadsheet_safe;
+    use crate::export::mentions::{header, render, MentionFormat, MentionOptions};
+    use crate::export::xml::name_token;
+    use crate::Entity;
+    use proptest::prelude::*;
+
+    /// Strings made of any characters plus the ones that break formats:
+    /// formula triggers, quotes, separators, markup, `]]>`, control
+    /// characters, non-characters and the BOM.
+    fn hostile() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => any::<char>().prop_map(String::from),
+            2 => prop::sample::select(vec![
+                "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", "\"", "'", ",", ";", "|", " ",
+                "<", ">", "&", "&amp;", "]]>", "<![CDATA[", "\u{0}", "\u{1b}", "\u{7f}",
+                "\u{85}", "\u{D7FF}", "\u{E000}", "\u{FFFE}", "\u{FFFF}", "\u{FEFF}", "a", "Z",
+            ])
+            .prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    /// The XML 1.0 `Char` production, written out independently of the
+    /// exporter's own check.
+    fn xml_allowed(s: &str) -> String {
+        s.chars()
+            .filter(|&c| {
+                let c = c as u32;
+                c == 0x9
+                    || c == 0xA
+                    || c == 0xD
+                    || (0x20..=0xD7FF).contains(&c)
+                    || (0xE000..=0xFFFD).contains(&c)
+                    || (0x10000..=0x10FFFF).contains(&c)
+            })
+            .collect()
+    }
+
+    const ALIASES: [&str; 3] = ["Alpha", "Beta", "Gamma"];
+    const ARTICLE: &str = "Alpha met Beta and Gamma.";
+
+    /// Three entities with hostile ids, types, names and `note` values,
+    /// mentioned together in a document with a hostile id.
+    fn hostile_graph(fields: &[(String, String, String, String)], doc_id: &str) -> CoMentionGraph {
+        let mut gaz = Gazetteer::new();
+        for (i, (id, kind, name, note)) in fields.iter().enumerate() {
+            let mut e = Entity::new(format!("{id}{i}"), kind.clone(), name.clone());
+            e.add_alias(ALIASES[i], false);
+            e.attributes.insert("note".into(), note.clone());
+            gaz.insert(e);
+        }
+        let tagger = Tagger::new(&gaz);
+        let doc = Document::new(doc_id, ARTICLE);
+        let mut counts = CoMentionCounts::new(CountOptions::default());
+        counts.add_document(&doc, &tagger.tag(&doc.text), &gaz);
+        counts.attach_entities(&gaz);
+        CoMentionGraph::build(&counts, &GraphOptions::default())
+    }
+
+    fn fields() -> impl Strategy<Value = Vec<(String, String, String, String)>> {
+        prop::collection::vec((hostile(), hostile(), hostile(), hostile()), 3)
+    }
+
+    /// GraphML `data` values of one element by attribute name.
+    fn data<'a>(
+        element: roxmltree::Node<'a, 'a>,
+        keys: &BTreeMap<&str, &str>,
+    ) -> BTreeMap<String, String> {
+        element
+            .children()
+            .filter(|n| n.has_tag_name("data"))
+            .map(|d| {
+                let name = keys[d.attribute("key").unwrap()];
+                (name.to_string(), d.text().unwrap_or("").to_string())
+            })
+            .collect()
+    }
+
+    fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut reader = ::csv::Reader::from_reader(bytes);
+        let header = reader.headers().unwrap().iter().map(String::from).collect();
+        let rows = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        (header, rows)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn graphml_and_gexf_parse_back_to_the_text_minus_forbidden_characters(
+            fields in fields(),
+            doc_id in hostile(),
+        ) {
+            let g = hostile_graph(&fields, &doc_id);
+            prop_assert!(g.nodes.len() >= 2);
+
+            let text = super::render(&g, Format::GraphMl);
+            let doc = roxmltree::Document::parse(&text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let keys: BTreeMap<&str, &str> = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("key"))
+                .map(|k| (k.attribute("id").unwrap(), k.attribute("attr.name").unwrap()))
+                .collect();
+            let nodes: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("node")).collect();
+            prop_assert_eq!(nodes.len(), g.nodes.len());
+            for (element, node) in nodes.iter().zip(&g.nodes) {
+                prop_assert_eq!(element.attribute("id").unwrap(), name_token(&node.id));
+                let values = data(*element, &keys);
+                prop_assert_eq!(&values["label"], &xml_allowed(&node.label));
+                prop_assert_eq!(&values["type"], &xml_allowed(&node.kind));
+                prop_assert_eq!(&values["note"], &xml_allowed(&node.attributes["note"]));
+            }
+            let edges: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("edge")).collect();
+            prop_assert_eq!(edges.len(), g.edges.len());
+            for (element, edge) in edges.iter().zip(&g.edges) {
+                let (s, t) = endpoints(&g, edge);
+                prop_assert_eq!(element.attribute("source").unwrap(), name_token(s));
+                prop_assert_eq!(element.attribute("target").unwrap(), name_token(t));
+                let values = data(*element, &keys);
+                let evidence = values.get("evidence").map_or("", String::as_str);
+                prop_assert_eq!(evidence, xml_allowed(&edge.evidence.join("|")));
+            }
+
+            let text = super::render(&g, Format::Gexf);
+            let doc = roxmltree::Document::parse(&text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let nodes: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("node")).collect();
+            prop_assert_eq!(nodes.len(), g.nodes.len());
+            for (element, node) in nodes.iter().zip(&g.nodes) {
+                prop_assert_eq!(element.attribute("id").unwrap(), xml_allowed(&node.id));
+                prop_assert_eq!(element.attribute("label").unwrap(), xml_allowed(&node.label));
+            }
+        }
+
+        #[test]
+        fn gephi_csv_reads_back_neutralised_or_raw(
+            fields in fields(),
+            doc_id in hostile(),
+            raw in any::<bool>(),
+        ) {
+            let g = hostile_graph(&fields, &doc_id);
+            let cell = |s: &str| if raw { s.to_string() } else { spreadsheet_safe(s).into_owned() };
+            let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+            csv::write(&g, &mut nodes, &mut edges, raw).unwrap();
+            let (header, rows) = csv_rows(&nodes);
+            let note = header.iter().position(|h| h == "note").unwrap();
+            let kind = header.iter().position(|h| h == "type").unwrap();
+            prop_assert_eq!(rows.len(), g.nodes.len());
+            for (row, node) in rows.iter().zip(&g.nodes) {
+                prop_assert_eq!(row.len(), header.len());
+                prop_assert_eq!(&row[0], &cell(&node.id));
+                prop_assert_eq!(&row[1], &cell(&node.label));
+                prop_assert_eq!(&row[kind], &cell(&node.kind));
+                prop_assert_eq!(&row[note], &cell(&node.attributes["note"]));
+            }
+            let (header, rows) = csv_rows(&edges);
+            let evidence = header.iter().position(|h| h == "evidence").unwrap();
+            prop_assert_eq!(rows.len(), g.edges.len());
+            for (row, edge) in rows.iter().zip(&g.edges) {
+                let (s, t) = endpoints(&g, edge);
+                prop_assert_eq!(&row[0], &cell(s));
+                prop_assert_eq!(&row[1], &cell(t));
+                prop_assert_eq!(&row[evidence], &cell(&edge.evidence.join("|")));
+            }
+        }
+
+        #[test]
+        fn mention_csv_reads_back_neutralised_or_raw(
+            fields in fields(),
+            doc_id in hostile(),
+            before in hostile(),
+            after in hostile(),
+            raw in any::<bool>(),
+        ) {
+            let mut gaz = Gazetteer::new();
+            for (i, (id, kind, name, _)) in fields.iter().enumerate() {
+                let mut e = Entity::new(format!("{id}{i}"), kind.clone(), name.clone());
+                e.add_alias(ALIASES[i], false);
+                gaz.insert(e);
+            }
+            let tagger = Tagger::new(&gaz);
+            let doc = Document::new(doc_id, format!("{before} {ARTICLE} {after}"));
+            let found = tagger.tag(&doc.text);
+            let options = MentionOptions { format: MentionFormat::Csv, context: Some(12), raw };
+            let mut out = header(&options).into_bytes();
+            render(&doc, &tagger, &found, &options, &mut out).unwrap();
+            let cell = |s: &str| if raw { s.to_string() } else { spreadsheet_safe(s).into_owned() };
+            let (header, rows) = csv_rows(&out);
+            prop_assert_eq!(rows.len(), found.len());
+            for (row, m) in rows.iter().zip(&found) {
+                prop_assert_eq!(row.len(), header.len());
+                let entity = tagger.entity(m);
+                let text = &doc.text;
+                let left_start = text[..m.start].char_indices().rev().nth(11).map_or(0, |(i, _)| i);
+                let right_end = text[m.end..].char_indices().nth(12).map_or(text.len(), |(i, _)| m.end + i);
+                let expected = [
+                    cell(&doc.id), cell(&entity.id), cell(&entity.kind), cell(&entity.name),
+                    cell(&text[m.start..m.end]),
+                    m.start.to_string(), m.end.to_string(),
+                    m.char_start.to_string(), m.char_end.to_string(),
+                    m.sentence.to_string(), m.paragraph.to_string(),
+                    cell(&text[left_start..m.start]), cell(&text[m.end..right_end]),
+                ];
+                prop_assert_eq!(row.as_slice(), &expected[..]);
+            }
+        }
+    }
+}
