@@ -42,7 +42,7 @@
 //! NFA (the DFA's memory explodes past ~50k patterns); above that a byte trie
 //! walked only where a word starts (`trie` module). At 1.64 million patterns
 //! the NFA took 7.8 s and 600 MB to build and daachorse 4.5 s and 1.5 GB
-//! (peak), the trie about a second in all (gazetteer load included, 530 MB);
+//! (peak), the whole load with the trie takes 2.0–2.4 s (CSV included, 530 MB);
 //! on the 358k-alias gazetteer it also scanned the 12 MB corpus no slower
 //! than the NFA (≈0.35 s against ≈0.6 s, on a loaded machine), since it
 //! never looks for a start inside a word. All choices give the same
