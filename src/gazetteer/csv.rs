@@ -79,6 +79,8 @@ pub fn rows(text: &str, path: &Path) -> Result<Vec<Row>> {
         return Err(error(1, "a header cell is empty; name every column".into()));
     }
 
+    // One shared path for every origin of this file.
+    let shared_path: std::sync::Arc<Path> = std::sync::Arc::from(path);
     let mut out = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
@@ -103,7 +105,7 @@ pub fn rows(text: &str, path: &Path) -> Result<Vec<Row>> {
             continue;
         }
         let origin = Origin {
-            path: path.to_owned(),
+            path: std::sync::Arc::clone(&shared_path),
             line,
         };
         let cell = |i: usize| record.get(i).unwrap_or("").trim();

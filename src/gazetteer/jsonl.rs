@@ -118,6 +118,7 @@ pub fn derived_id(pattern: &str) -> String {
 /// ```
 pub fn patterns(text: &str, path: &Path) -> Result<Vec<Pattern>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let shared_path: std::sync::Arc<Path> = std::sync::Arc::from(path);
     let mut out = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         let line_no = index as u64 + 1;
@@ -177,7 +178,7 @@ pub fn patterns(text: &str, path: &Path) -> Result<Vec<Pattern>> {
         };
         out.push(Pattern {
             origin: Origin {
-                path: path.to_owned(),
+                path: std::sync::Arc::clone(&shared_path),
                 line: line_no,
             },
             label,

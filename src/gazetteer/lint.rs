@@ -336,12 +336,7 @@ pub fn lint_sources<P: AsRef<Path>, T: AsRef<str>>(
         .map(|(i, p)| (p.as_path(), i))
         .collect();
     problems.sort_by(|a, b| {
-        let key = |p: &Problem| {
-            (
-                file_index.get(p.origin.path.as_path()).copied(),
-                p.origin.line,
-            )
-        };
+        let key = |p: &Problem| (file_index.get(&*p.origin.path).copied(), p.origin.line);
         // Stable: within one line and kind, aliases keep their order.
         key(a).cmp(&key(b)).then(a.kind.cmp(&b.kind))
     });

@@ -14,16 +14,35 @@ pub mod lint;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
 /// Where an entity or alias was read from.
+///
+/// The path is shared: every alias of a file points at the same allocation,
+/// so a million-alias gazetteer does not hold a million copies of its path.
+///
+/// ```
+/// let o = comention::gazetteer::Origin::new("people.csv", 3);
+/// assert_eq!(format!("{}:{}", o.path.display(), o.line), "people.csv:3");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
     /// The file (or `<embedded>/name.csv`, `<string>`).
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     /// 1-based line number of the record.
     pub line: u64,
+}
+
+impl Origin {
+    /// An origin at `line` of `path`.
+    pub fn new(path: impl AsRef<Path>, line: u64) -> Self {
+        Origin {
+            path: Arc::from(path.as_ref()),
+            line,
+        }
+    }
 }
 
 /// One surface form of an entity.
@@ -64,10 +83,7 @@ impl Entity {
     /// ```
     pub fn new(id: impl Into<String>, kind: impl Into<String>, name: impl Into<String>) -> Self {
         let name = name.into();
-        let origin = Origin {
-            path: PathBuf::from("<code>"),
-            line: 0,
-        };
+        let origin = Origin::new("<code>", 0);
         Entity {
             id: id.into(),
             kind: kind.into(),
@@ -119,8 +135,17 @@ pub struct LoadWarning {
 }
 
 /// A set of entities, in load order, indexed by id.
+///
+/// Cloning is cheap (the contents are shared and copied only when a clone is
+/// changed), so a [`Tagger`](crate::Tagger) keeps its own handle on a
+/// million-alias gazetteer without doubling its memory.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
+    inner: Arc<Contents>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Contents {
     entities: Vec<Entity>,
     by_id: HashMap<String, usize>,
     attribute_names: Vec<String>,
@@ -222,15 +247,16 @@ impl Gazetteer {
     /// assert_eq!(gaz.len(), 1);
     /// ```
     pub fn insert(&mut self, entity: Entity) {
+        let this = Arc::make_mut(&mut self.inner);
         for key in entity.attributes.keys() {
-            if !self.attribute_names.contains(key) {
-                self.attribute_names.push(key.clone());
+            if !this.attribute_names.contains(key) {
+                this.attribute_names.push(key.clone());
             }
         }
-        if let Some(&index) = self.by_id.get(&entity.id) {
-            let existing = &mut self.entities[index];
+        if let Some(&index) = this.by_id.get(&entity.id) {
+            let existing = &mut this.entities[index];
             if existing.kind != entity.kind {
-                self.warnings.push(LoadWarning {
+                this.warnings.push(LoadWarning {
                     origin: entity.origin.clone(),
                     message: format!(
                         "id {:?} was already read with type {} (at {}:{}); its aliases join that entity",
@@ -249,53 +275,55 @@ impl Gazetteer {
             }
             return;
         }
-        self.by_id.insert(entity.id.clone(), self.entities.len());
-        self.entities.push(entity);
+        this.by_id.insert(entity.id.clone(), this.entities.len());
+        this.entities.push(entity);
     }
 
     /// Records a non-fatal load problem.
     pub(crate) fn warn(&mut self, origin: Origin, message: String) {
-        self.warnings.push(LoadWarning { origin, message });
+        Arc::make_mut(&mut self.inner)
+            .warnings
+            .push(LoadWarning { origin, message });
     }
 
     /// The entities in load order.
     pub fn entities(&self) -> &[Entity] {
-        &self.entities
+        &self.inner.entities
     }
 
     /// The entity with this id.
     pub fn get(&self, id: &str) -> Option<&Entity> {
-        self.by_id.get(id).map(|&i| &self.entities[i])
+        self.inner.by_id.get(id).map(|&i| &self.inner.entities[i])
     }
 
     /// The position of the entity with this id in [`Gazetteer::entities`].
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        self.inner.by_id.get(id).copied()
     }
 
     /// Names of the extra attribute columns, in first-seen order.
     pub fn attribute_names(&self) -> &[String] {
-        &self.attribute_names
+        &self.inner.attribute_names
     }
 
     /// Problems found while loading that did not stop it.
     pub fn warnings(&self) -> &[LoadWarning] {
-        &self.warnings
+        &self.inner.warnings
     }
 
     /// Number of entities.
     pub fn len(&self) -> usize {
-        self.entities.len()
+        self.inner.entities.len()
     }
 
     /// True when there are no entities.
     pub fn is_empty(&self) -> bool {
-        self.entities.is_empty()
+        self.inner.entities.is_empty()
     }
 
     /// Total number of aliases over all entities.
     pub fn alias_count(&self) -> usize {
-        self.entities.iter().map(|e| e.aliases.len()).sum()
+        self.inner.entities.iter().map(|e| e.aliases.len()).sum()
     }
 }
 

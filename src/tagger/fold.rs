@@ -299,10 +299,26 @@ impl Normalizer {
 
     /// Normalises an alias: the same rules as text, trimmed.
     pub fn alias(&self, alias: &str) -> String {
-        let mut out = String::with_capacity(alias.len());
+        let mut out = String::new();
+        self.alias_into(alias, &mut out);
+        out
+    }
+
+    /// Writes the normalised alias into `out` (cleared first).
+    pub fn alias_into(&self, alias: &str, out: &mut String) {
+        out.clear();
+        let alias = alias.trim();
+        if self.is_noop(alias) {
+            // Plain ASCII with single spaces, already trimmed: most aliases.
+            out.push_str(alias);
+            return;
+        }
         let mut map = OffsetMap::default();
-        self.text_into(alias.trim(), &mut out, &mut map);
-        out.trim().to_string()
+        self.text_into(alias, out, &mut map);
+        let trimmed = out.trim();
+        if trimmed.len() != out.len() {
+            *out = trimmed.to_string();
+        }
     }
 
     /// Writes the normalised form of `text` into `out` and the offset map

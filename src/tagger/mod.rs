@@ -34,6 +34,21 @@
 //! Case modes: [`Case::Smart`] (the table above), [`Case::Sensitive`] (own
 //! spelling only) and [`Case::Insensitive`] (any case).
 //!
+//! # Automaton
+//!
+//! Chosen by pattern count (measured on the State of the Union corpus with
+//! GeoNames gazetteers, `benches/corpus/`): up to 20,000 patterns an
+//! aho-corasick DFA (fastest scan, small enough); up to 300,000 its contiguous
+//! NFA (the DFA's memory explodes past ~50k patterns); above that a byte trie
+//! walked only where a word starts (`trie` module). At 1.64 million patterns
+//! the NFA took 7.8 s and 600 MB to build and daachorse 4.5 s and 1.5 GB
+//! (peak), the whole load with the trie takes 2.0–2.4 s (CSV included, 530 MB);
+//! on the 358k-alias gazetteer it also scanned the 12 MB corpus no slower
+//! than the NFA (≈0.35 s against ≈0.6 s, on a loaded machine), since it
+//! never looks for a start inside a word. All choices give the same
+//! mentions (a property test compares them); [`TaggerBuilder::automaton`]
+//! forces one.
+//!
 //! # Alias conflicts
 //!
 //! When two entities claim the same alias (after normalisation), one wins, by
@@ -47,10 +62,9 @@
 mod boundary;
 mod explain;
 mod fold;
+mod trie;
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
@@ -106,6 +120,19 @@ pub enum Case {
     Insensitive,
 }
 
+/// Which automaton finds the candidates (the mentions are the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Automaton {
+    /// Chosen by the number of patterns (see the module doc).
+    #[default]
+    Auto,
+    /// An Aho-Corasick DFA (up to 20,000 patterns) or contiguous NFA.
+    AhoCorasick,
+    /// A trie walked from each place where a word starts: the fastest to
+    /// build and the smallest, for very large gazetteers.
+    Trie,
+}
+
 /// Options for building a [`Tagger`].
 ///
 /// ```
@@ -121,6 +148,7 @@ pub struct TaggerBuilder {
     fold_diacritics: bool,
     adjectives: bool,
     sentences: bool,
+    automaton: Automaton,
 }
 
 impl Default for TaggerBuilder {
@@ -130,6 +158,7 @@ impl Default for TaggerBuilder {
             fold_diacritics: false,
             adjectives: true,
             sentences: true,
+            automaton: Automaton::Auto,
         }
     }
 }
@@ -165,10 +194,36 @@ impl TaggerBuilder {
         self
     }
 
+    /// Chooses the automaton (default [`Automaton::Auto`]); for
+    /// benchmarks and tests: every choice finds the same mentions.
+    ///
+    /// ```
+    /// use comention::tagger::{Automaton, TaggerBuilder};
+    /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// let trie = TaggerBuilder::new().automaton(Automaton::Trie).build(&gaz);
+    /// assert_eq!(trie.tag("KAZAKHSTAN's Kazakhstani").len(), 1);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn automaton(mut self, automaton: Automaton) -> Self {
+        self.automaton = automaton;
+        self
+    }
+
     /// Builds the automaton over the gazetteer's aliases.
     pub fn build(&self, gazetteer: &Gazetteer) -> Tagger {
         Tagger::build(gazetteer, *self)
     }
+}
+
+/// One form of one alias offered to the automaton while building: its text
+/// is `buf[start..start + len]`; `order` is the offer's position (ties go to
+/// the first).
+struct Offer {
+    start: u32,
+    len: u32,
+    order: u32,
+    pattern: Pattern,
+    claim: Claim,
 }
 
 /// What a pattern of the automaton stands for.
@@ -204,8 +259,15 @@ pub struct Tagger {
     gazetteer: Gazetteer,
     options: TaggerBuilder,
     normalizer: Normalizer,
-    automaton: Option<AhoCorasick>,
+    matcher: Option<Matcher>,
     patterns: Vec<Pattern>,
+}
+
+/// The automaton that finds candidates.
+#[derive(Debug, Clone)]
+enum Matcher {
+    AhoCorasick(AhoCorasick),
+    Trie(trie::Trie),
 }
 
 /// Per-thread scratch space, so tagging a document allocates only its mentions.
@@ -223,6 +285,10 @@ thread_local! {
 /// DFA: the DFA is fastest but its memory explodes on large gazetteers.
 const DFA_MAX_PATTERNS: usize = 20_000;
 
+/// Above this many patterns [`Automaton::Auto`] walks a trie instead of
+/// building an Aho-Corasick automaton (see the module doc).
+const TRIE_MIN_PATTERNS: usize = 300_000;
+
 impl Tagger {
     /// Builds a tagger with the default options (see [`TaggerBuilder`]).
     pub fn new(gazetteer: &Gazetteer) -> Self {
@@ -234,68 +300,90 @@ impl Tagger {
             fold_diacritics: options.fold_diacritics,
             lowercase: options.case == Case::Insensitive,
         };
-        // Pattern text -> the pattern that wins it: a form as written beats
-        // a form smart case added, then the gazetteer's conflict rule.
-        let mut table: HashMap<String, (Pattern, Claim)> = HashMap::new();
-        let mut offer = |key: String, pattern: Pattern, claim: Claim| {
-            let beats = |(existing, existing_claim): &(Pattern, Claim)| {
-                (pattern.is_added_form, existing.is_added_form) == (false, true)
-                    || (pattern.is_added_form == existing.is_added_form
-                        && conflict_order(&claim, existing_claim) == Ordering::Less)
-            };
-            if !table.get(&key).is_some_and(|e| !beats(e)) {
-                table.insert(key, (pattern, claim));
-            }
-        };
+        // Every form of every alias, its text in one shared buffer; sorting
+        // groups equal texts, best claim first (a form as written beats a
+        // form smart case added, then the gazetteer's conflict rule, then
+        // load order), and the first of each group wins. One sort instead of
+        // a hash map of owned strings: a million aliases load in a fraction
+        // of the time and memory.
+        let mut buf = String::new();
+        let mut offers: Vec<Offer> = Vec::new();
+        let mut key = String::new();
         for (index, entity) in gazetteer.entities().iter().enumerate() {
             let entity_index = u32::try_from(index).expect("fewer than 2^32 entities");
             for alias in &entity.aliases {
                 if alias.is_adjective && !options.adjectives {
                     continue;
                 }
-                let key = normalizer.alias(&alias.text);
+                normalizer.alias_into(&alias.text, &mut key);
                 if key.is_empty() {
                     continue;
                 }
                 let claim = Claim::new(index, entity, alias);
-                for (form, is_added_form, is_caps_form) in forms(&key, options.case) {
+                forms_into(&key, options.case, |form, is_added_form, is_caps_form| {
                     let (Some(first), Some(last)) = (form.chars().next(), form.chars().next_back())
                     else {
-                        continue;
+                        return;
                     };
-                    let pattern = Pattern {
-                        entity: entity_index,
-                        is_added_form,
-                        is_caps_form,
-                        lost_apostrophe: last.is_lowercase() || is_caps_form,
-                        first,
-                        last,
-                    };
-                    offer(form, pattern, claim);
-                }
+                    let start = buf.len();
+                    buf.push_str(form);
+                    offers.push(Offer {
+                        start: u32::try_from(start).expect("less than 4 GiB of aliases"),
+                        len: u32::try_from(form.len()).expect("an alias under 4 GiB"),
+                        order: u32::try_from(offers.len()).expect("fewer than 2^32 forms"),
+                        pattern: Pattern {
+                            entity: entity_index,
+                            is_added_form,
+                            is_caps_form,
+                            lost_apostrophe: last.is_lowercase() || is_caps_form,
+                            first,
+                            last,
+                        },
+                        claim,
+                    });
+                });
             }
         }
-        let mut entries: Vec<(String, Pattern)> =
-            table.into_iter().map(|(k, (p, _))| (k, p)).collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let automaton = (!entries.is_empty()).then(|| {
+        let text_of = |o: &Offer| &buf.as_bytes()[o.start as usize..(o.start + o.len) as usize];
+        offers.sort_unstable_by(|a, b| {
+            text_of(a)
+                .cmp(text_of(b))
+                .then(a.pattern.is_added_form.cmp(&b.pattern.is_added_form))
+                .then_with(|| conflict_order(&a.claim, &b.claim))
+                .then(a.order.cmp(&b.order))
+        });
+        offers.dedup_by(|later, first| text_of(later) == text_of(first));
+        let entries: Vec<(&[u8], Pattern)> =
+            offers.iter().map(|o| (text_of(o), o.pattern)).collect();
+        let use_trie = match options.automaton {
+            Automaton::Auto => entries.len() > TRIE_MIN_PATTERNS,
+            Automaton::AhoCorasick => false,
+            Automaton::Trie => true,
+        };
+        let matcher = (!entries.is_empty()).then(|| {
+            if use_trie {
+                let keys: Vec<&[u8]> = entries.iter().map(|(k, _)| *k).collect();
+                return Matcher::Trie(trie::Trie::new(&keys));
+            }
             let kind = if entries.len() <= DFA_MAX_PATTERNS {
                 AhoCorasickKind::DFA
             } else {
                 AhoCorasickKind::ContiguousNFA
             };
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(kind))
-                .build(entries.iter().map(|(k, _)| k))
-                .expect("aliases are non-empty and the pattern count fits")
+            Matcher::AhoCorasick(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(kind))
+                    .build(entries.iter().map(|(k, _)| k))
+                    .expect("aliases are non-empty and the pattern count fits"),
+            )
         });
         Tagger {
             gazetteer: gazetteer.clone(),
             options,
             normalizer,
-            automaton,
-            patterns: entries.into_iter().map(|(_, p)| p).collect(),
+            matcher,
+            patterns: offers.iter().map(|o| o.pattern).collect(),
         }
     }
 
@@ -326,20 +414,20 @@ impl Tagger {
     /// Finds the mentions in `text`: sorted, non-overlapping, with byte and
     /// char offsets into `text` and sentence and paragraph numbers.
     pub fn tag(&self, text: &str) -> Vec<Mention> {
-        let Some(automaton) = &self.automaton else {
+        let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
         let mut mentions = Vec::new();
         let is_noop = self.normalizer.is_noop(text);
         if is_noop {
-            self.scan(automaton, text, None, &mut mentions);
+            self.scan(matcher, text, None, &mut mentions);
         } else {
             SCRATCH.with(|scratch| {
                 let mut scratch = scratch.borrow_mut();
                 let Scratch { text: norm, map } = &mut *scratch;
                 self.normalizer.text_into(text, norm, map);
                 let map = (!map.is_identity()).then_some(&*map);
-                self.scan(automaton, norm, map, &mut mentions);
+                self.scan(matcher, norm, map, &mut mentions);
             });
         }
         if !mentions.is_empty() {
@@ -349,9 +437,51 @@ impl Tagger {
         mentions
     }
 
-    /// Runs the automaton over `norm` and pushes accepted hits, mapped to
+    /// Runs the matcher over `norm` and pushes accepted hits, mapped to
     /// original offsets when `map` is given.
-    fn scan(
+    fn scan(&self, matcher: &Matcher, norm: &str, map: Option<&OffsetMap>, out: &mut Vec<Mention>) {
+        match matcher {
+            Matcher::AhoCorasick(automaton) => self.scan_ac(automaton, norm, map, out),
+            Matcher::Trie(trie) => trie.scan(norm, |start, candidates| {
+                if boundary::in_url(norm, start) {
+                    return None;
+                }
+                let &(end, pattern) = candidates
+                    .iter()
+                    .rev()
+                    .find(|&&(end, p)| self.passes(norm, start, end, &self.patterns[p]))?;
+                self.push(out, map, start, end, pattern);
+                Some(end)
+            }),
+        }
+    }
+
+    /// Pushes the accepted hit `start..end` of the normalised text.
+    fn push(
+        &self,
+        out: &mut Vec<Mention>,
+        map: Option<&OffsetMap>,
+        start: usize,
+        end: usize,
+        pattern: usize,
+    ) {
+        let (start, end) = match map {
+            Some(map) => (map.start(start), map.end(end)),
+            None => (start, end),
+        };
+        out.push(Mention {
+            start,
+            end,
+            char_start: 0,
+            char_end: 0,
+            entity: self.patterns[pattern].entity,
+            sentence: 0,
+            paragraph: 0,
+        });
+    }
+
+    /// [`Tagger::scan`] with an Aho-Corasick automaton.
+    fn scan_ac(
         &self,
         automaton: &AhoCorasick,
         norm: &str,
@@ -371,19 +501,7 @@ impl Tagger {
                 hit.pattern().as_usize(),
             ) {
                 Some((end, pattern)) => {
-                    let (start, end_orig) = match map {
-                        Some(map) => (map.start(hit.start()), map.end(end)),
-                        None => (hit.start(), end),
-                    };
-                    out.push(Mention {
-                        start,
-                        end: end_orig,
-                        char_start: 0,
-                        char_end: 0,
-                        entity: self.patterns[pattern].entity,
-                        sentence: 0,
-                        paragraph: 0,
-                    });
+                    self.push(out, map, hit.start(), end, pattern);
                     at = end;
                 }
                 None => {
@@ -432,24 +550,54 @@ impl Tagger {
 
 /// The forms of a normalised alias that the automaton matches, with
 /// `(is_added_form, is_caps_form)` flags.
+#[cfg(test)]
 fn forms(key: &str, case: Case) -> Vec<(String, bool, bool)> {
-    let mut out = vec![(key.to_string(), false, false)];
+    let mut out = Vec::new();
+    forms_into(key, case, |form, added, caps| {
+        out.push((form.to_string(), added, caps))
+    });
+    out
+}
+
+/// Calls `emit(form, is_added_form, is_caps_form)` for each form of a
+/// normalised alias that the automaton matches: the alias itself, then
+/// (smart case) its ALL-CAPS form and its capitalised form.
+fn forms_into(key: &str, case: Case, mut emit: impl FnMut(&str, bool, bool)) {
+    emit(key, false, false);
     if case != Case::Smart {
-        return out;
+        return;
+    }
+    let mut form = String::new();
+    if key.is_ascii() {
+        let bytes = key.as_bytes();
+        let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        if letters >= 3 && bytes.iter().any(u8::is_ascii_lowercase) {
+            // ASCII upper-casing keeps a normalised key normalised.
+            form.push_str(key);
+            form.make_ascii_uppercase();
+            emit(&form, true, true);
+        }
+        if bytes[0].is_ascii_lowercase() {
+            form.clear();
+            form.push_str(key);
+            form[..1].make_ascii_uppercase();
+            emit(&form, true, false);
+        }
+        return;
     }
     let letters = key.chars().filter(|c| c.is_alphabetic()).count();
     if letters >= 3 && key.chars().any(char::is_lowercase) {
-        let caps = Normalizer::default().alias(&key.to_uppercase());
-        if caps != key {
-            out.push((caps, true, true));
+        Normalizer::default().alias_into(&key.to_uppercase(), &mut form);
+        if form != key {
+            emit(&form, true, true);
         }
     }
     let mut chars = key.chars();
     if let Some(first) = chars.next().filter(|c| c.is_lowercase()) {
-        let capitalised: String = first.to_uppercase().chain(chars).collect();
-        out.push((capitalised, true, false));
+        form.clear();
+        form.extend(first.to_uppercase().chain(chars));
+        emit(&form, true, false);
     }
-    out
 }
 
 /// Fills char offsets and sentence/paragraph numbers of sorted mentions.

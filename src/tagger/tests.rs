@@ -374,6 +374,26 @@ mod properties {
         }
 
         #[test]
+        fn trie_and_aho_corasick_find_the_same(text in text_strategy()) {
+            // Aliases that start or end with non-word characters too: the trie
+            // must try them inside words as Aho-Corasick does.
+            let gaz = Gazetteer::from_csv_str(
+                "id,type,name,aliases\nkz,COUNTRY,Kazakhstan,Kazakh|kazakh s|.kz\nxi,PERSON,Xi Jinping,Xi\ntr,COUNTRY,Türkiye,\nns,INITIATIVE,Nord Stream,Nord Stream 2|Stream-2|-2|[[]]|'s\n",
+            )
+            .unwrap();
+            for builder in [
+                TaggerBuilder::new(),
+                TaggerBuilder::new().fold_diacritics(true),
+                TaggerBuilder::new().case(Case::Insensitive),
+                TaggerBuilder::new().case(Case::Sensitive),
+            ] {
+                let ac = builder.automaton(Automaton::AhoCorasick).build(&gaz);
+                let trie = builder.automaton(Automaton::Trie).build(&gaz);
+                prop_assert_eq!(ac.tag(&text), trie.tag(&text));
+            }
+        }
+
+        #[test]
         fn arbitrary_unicode_never_panics(text in "\\PC{0,200}") {
             check(&Tagger::new(&gazetteer()), &text)?;
         }
