@@ -162,6 +162,11 @@ impl Tally {
         }
         self.overall.add(&doc, self.evidence);
     }
+
+    /// Number of distinct pairs counted so far (whole corpus).
+    pub fn pair_count(&self) -> usize {
+        self.overall.pairs.len()
+    }
 }
 
 /// A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date in ten bytes, padded with zero
