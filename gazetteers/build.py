@@ -915,8 +915,13 @@ def gem_parents(row: dict[str, str]) -> list[str]:
     out = []
     for part in row["parent"].split(";"):
         part = re.sub(r"\s*\[[^\]]*\]\s*$", "", part).strip()
-        if part:
-            out.append(part)
+        # Some rows list several owners in one field with their shares in
+        # round brackets, "A(54%) ，B（46%）": split them and drop the shares.
+        pieces = re.split(r"\s*[,，]\s*", part) if "%" in part else [part]
+        for piece in pieces:
+            piece = re.sub(r"\s*[(（][^()（）]*%[)）]\s*", "", piece).strip()
+            if piece and "%" not in piece:
+                out.append(piece)
     return out
 
 
@@ -951,6 +956,11 @@ def build_orgs(report: Report, by_iso2: dict[str, str]) -> list[Entity]:
     spelling: dict[str, list[str]] = defaultdict(list)
     for r in gem_rows():
         for p in gem_parents(r):
+            if not slug(p):
+                # No Latin letter to make an id from (GEM names many Chinese
+                # operators only in Chinese); English news does not name
+                # them so, and an empty slug would merge them all.
+                continue
             counts[slug(p)] += 1
             if p not in spelling[slug(p)]:
                 spelling[slug(p)].append(p)

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use comention::counts::{self, state, CoMentionCounts, CountOptions, Scope, Slice};
+use comention::counts::{self, state, CoMentionCounts, CountOptions, Counter, Scope, Slice};
 use comention::export::{self, Format};
 use comention::graph::CoMentionGraph;
 
@@ -211,17 +211,20 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    // Each document is tagged and counted in parallel; the counts are added
-    // up in input order (addition is exact, so the order only matters for
-    // determinism of the work, not of the result).
-    let mut counts = CoMentionCounts::new(options.clone());
+    // Each document is tagged and counted (on entity indices) in parallel;
+    // the counts are added up in input order in a tally keyed by index
+    // pairs, and keyed by entity ids once, at the end. Addition is exact, so
+    // the result does not depend on the thread count.
+    let counter = Counter::new(&gazetteer, options);
+    let mut tally = counter.tally();
     let summary = args.input.process(
-        |doc| CoMentionCounts::of(doc, &tagger.tag(&doc.text), &gazetteer, &options),
+        |doc| counter.count(doc, &tagger.tag(&doc.text)),
         |_doc, one| {
-            counts += one;
+            tally.add(one);
             Ok(())
         },
     )?;
+    let mut counts = counter.finish(tally);
     counts.attach_entities(&gazetteer);
 
     if let Some(path) = &args.save_state {

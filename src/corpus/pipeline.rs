@@ -121,8 +121,8 @@ impl<'a> Pipeline<'a> {
         } = self;
         let bytes_before = progress.bytes();
         std::thread::scope(|scope| {
-            // One batch in the channel while the next is read and the
-            // previous processed: memory stays at about three batches.
+            // One batch in each channel while the next is read, one mapped
+            // and the previous one sunk: memory stays at about five batches.
             let (tx, rx) = sync_channel::<Result<Vec<Raw>>>(1);
             let reader_progress = Arc::clone(&progress);
             scope.spawn(move || {
@@ -157,18 +157,33 @@ impl<'a> Pipeline<'a> {
                     }
                 }
             });
+            // A processing thread hands each batch to the rayon pool and
+            // passes the results on, so that this thread's sink (output,
+            // counting) works on batch N while the pool maps batch N + 1:
+            // otherwise the pool idles during every sink pass.
+            let (done_tx, done_rx) = sync_channel::<Result<Vec<_>>>(1);
+            let map = &map;
+            scope.spawn(move || {
+                for batch in rx {
+                    let results = batch.map(|batch| {
+                        batch
+                            .into_par_iter()
+                            .map(|raw| {
+                                let parsed = raw.parse(options);
+                                let value = parsed.document.as_ref().map(map);
+                                (parsed, value)
+                            })
+                            .collect()
+                    });
+                    let stop = results.is_err();
+                    if done_tx.send(results).is_err() || stop {
+                        return; // the sink stopped, or the reader failed
+                    }
+                }
+            });
             let mut delivery = Delivery::default();
-            for batch in rx {
-                let batch = batch?;
-                let results: Vec<_> = batch
-                    .into_par_iter()
-                    .map(|raw| {
-                        let parsed = raw.parse(options);
-                        let value = parsed.document.as_ref().map(&map);
-                        (parsed, value)
-                    })
-                    .collect();
-                for (parsed, value) in results {
+            for results in done_rx {
+                for (parsed, value) in results? {
                     for warning in parsed.warnings {
                         delivery.warning(warning, &mut sink)?;
                     }

@@ -2,9 +2,10 @@
 //! the original text, so that mentions can be numbered by sentence and
 //! paragraph.
 //!
-//! One pass over the bytes with a few bytes of look-behind and look-ahead at
-//! each `.`, `?`, `!`, `…` and line break; no regular expressions and no
-//! allocation besides the result. The rules:
+//! One pass over the text with a few bytes of look-behind and look-ahead at
+//! each `.`, `?`, `!`, `…` and line break (found with vectorised `memchr`
+//! searches, so the bytes in between cost little); no regular expressions
+//! and no allocation besides the result. The rules:
 //!
 //! - A paragraph break (a line break, optional blanks, another line break;
 //!   or U+2029) always ends a sentence. A single line break does not.
@@ -47,36 +48,82 @@ pub struct Span {
 /// assert_eq!(s, ["Mr. Smith met U.S. officials on Nov. 29.", "\"It went well.\"", "The end."]);
 /// ```
 pub fn sentences(text: &str) -> Vec<Span> {
+    let mut spans = Vec::with_capacity(text.len() / 100 + 1);
+    scan_sentences(text, usize::MAX, |s| spans.push(s));
+    spans
+}
+
+/// The sentences of `text` that start at or before byte `offset` (the
+/// first spans of [`sentences`]), scanning no further than needed: enough
+/// to number mentions that start at or before `offset`.
+///
+/// ```
+/// use comention::corpus::segment::{sentences, sentences_until};
+/// let text = "One. Two. Three. Four.";
+/// assert_eq!(sentences_until(text, 6), sentences(text)[..2]);
+/// assert_eq!(sentences_until(text, usize::MAX), sentences(text));
+/// ```
+pub fn sentences_until(text: &str, offset: usize) -> Vec<Span> {
+    let mut spans = Vec::with_capacity(offset.min(text.len()) / 100 + 1);
+    scan_sentences(text, offset, |s| {
+        if s.start <= offset {
+            spans.push(s);
+        }
+    });
+    spans
+}
+
+/// The number of sentences of `text` (`sentences(text).len()`, without the
+/// spans).
+///
+/// ```
+/// assert_eq!(comention::corpus::segment::sentence_count("Hi. Mr. Li came."), 2);
+/// ```
+pub fn sentence_count(text: &str) -> usize {
+    let mut n = 0;
+    scan_sentences(text, usize::MAX, |_| n += 1);
+    n
+}
+
+/// Feeds the sentences of `text` to `f` in order, and stops once no later
+/// sentence can start at or before `limit` (`usize::MAX`: the whole text).
+fn scan_sentences(text: &str, limit: usize, mut f: impl FnMut(Span)) {
     let b = text.as_bytes();
-    let mut spans = Vec::with_capacity(b.len() / 100 + 1);
+    let mut candidates = Candidates::new(b);
     let mut seg = 0;
     let mut i = 0;
-    while let Some(off) = b[i..]
-        .iter()
-        .position(|&c| matches!(c, b'.' | b'?' | b'!' | b'\n' | 0xE2))
-    {
-        i += off;
+    while let Some(at) = candidates.next(i) {
+        i = at;
         match b[i] {
             b'\n' => {
                 if let Some(next) = blank_line_end(text, i) {
-                    push_trimmed(text, seg, i, &mut spans);
+                    push_trimmed(text, seg, i, &mut f);
                     seg = next;
                     i = next;
+                    if seg > limit {
+                        return;
+                    }
                     continue;
                 }
             }
             0xE2 if b[i + 1..].starts_with(PARAGRAPH_SEPARATOR) => {
-                push_trimmed(text, seg, i, &mut spans);
+                push_trimmed(text, seg, i, &mut f);
                 seg = i + 3;
                 i += 3;
+                if seg > limit {
+                    return;
+                }
                 continue;
             }
             0xE2 if !b[i + 1..].starts_with(ELLIPSIS) => {}
             _ => match sentence_end(text, seg, i) {
                 Ok(end) => {
-                    push_trimmed(text, seg, end, &mut spans);
+                    push_trimmed(text, seg, end, &mut f);
                     seg = end;
                     i = end;
+                    if seg > limit {
+                        return;
+                    }
                     continue;
                 }
                 Err(resume) => {
@@ -87,8 +134,58 @@ pub fn sentences(text: &str) -> Vec<Span> {
         }
         i += 1;
     }
-    push_trimmed(text, seg, b.len(), &mut spans);
-    spans
+    push_trimmed(text, seg, b.len(), &mut f);
+}
+
+/// The positions of the bytes that may end a sentence or paragraph (`.`,
+/// `?`, `!`, line feed, and 0xE2, the lead byte of `…` and U+2029), found
+/// with two vectorised `memchr` searches whose next hits are cached.
+struct Candidates<'t> {
+    bytes: &'t [u8],
+    /// Next `.`, line feed or 0xE2 at or after the last search start
+    /// (`usize::MAX`: none).
+    common: usize,
+    /// Next `?` or `!`.
+    rare: usize,
+}
+
+impl<'t> Candidates<'t> {
+    fn new(bytes: &'t [u8]) -> Self {
+        let mut c = Candidates {
+            bytes,
+            common: 0,
+            rare: 0,
+        };
+        c.common = c.find_common(0);
+        c.rare = c.find_rare(0);
+        c
+    }
+
+    fn find_common(&self, from: usize) -> usize {
+        self.bytes
+            .get(from..)
+            .and_then(|rest| memchr::memchr3(b'.', b'\n', 0xE2, rest))
+            .map_or(usize::MAX, |at| from + at)
+    }
+
+    fn find_rare(&self, from: usize) -> usize {
+        self.bytes
+            .get(from..)
+            .and_then(|rest| memchr::memchr2(b'?', b'!', rest))
+            .map_or(usize::MAX, |at| from + at)
+    }
+
+    /// The first candidate at or after `from`.
+    fn next(&mut self, from: usize) -> Option<usize> {
+        if self.common < from {
+            self.common = self.find_common(from);
+        }
+        if self.rare < from {
+            self.rare = self.find_rare(from);
+        }
+        let at = self.common.min(self.rare);
+        (at != usize::MAX).then_some(at)
+    }
 }
 
 /// Splits `text` into paragraphs: blank-line (or U+2029) separated, trimmed.
@@ -100,29 +197,69 @@ pub fn sentences(text: &str) -> Vec<Span> {
 /// assert_eq!(p, ["One.\nStill one.", "Two."]);
 /// ```
 pub fn paragraphs(text: &str) -> Vec<Span> {
-    let b = text.as_bytes();
     let mut spans = Vec::new();
+    scan_paragraphs(text, usize::MAX, |s| spans.push(s));
+    spans
+}
+
+/// The paragraphs of `text` that start at or before byte `offset` (the
+/// first spans of [`paragraphs`]), scanning no further than needed.
+///
+/// ```
+/// use comention::corpus::segment::{paragraphs, paragraphs_until};
+/// let text = "One.\n\nTwo.\n\nThree.";
+/// assert_eq!(paragraphs_until(text, 0), paragraphs(text)[..1]);
+/// ```
+pub fn paragraphs_until(text: &str, offset: usize) -> Vec<Span> {
+    let mut spans = Vec::new();
+    scan_paragraphs(text, offset, |s| {
+        if s.start <= offset {
+            spans.push(s);
+        }
+    });
+    spans
+}
+
+/// The number of paragraphs of `text` (`paragraphs(text).len()`).
+///
+/// ```
+/// assert_eq!(comention::corpus::segment::paragraph_count("A.\n\nB.\n"), 2);
+/// ```
+pub fn paragraph_count(text: &str) -> usize {
+    let mut n = 0;
+    scan_paragraphs(text, usize::MAX, |_| n += 1);
+    n
+}
+
+/// Feeds the paragraphs of `text` to `f`; stops as [`scan_sentences`] does.
+fn scan_paragraphs(text: &str, limit: usize, mut f: impl FnMut(Span)) {
+    let b = text.as_bytes();
     let mut seg = 0;
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'\n' || c == 0xE2) {
+    while let Some(off) = memchr::memchr2(b'\n', 0xE2, &b[i..]) {
         i += off;
         if b[i] == b'\n' {
             if let Some(next) = blank_line_end(text, i) {
-                push_trimmed(text, seg, i, &mut spans);
+                push_trimmed(text, seg, i, &mut f);
                 seg = next;
                 i = next;
+                if seg > limit {
+                    return;
+                }
                 continue;
             }
         } else if b[i + 1..].starts_with(PARAGRAPH_SEPARATOR) {
-            push_trimmed(text, seg, i, &mut spans);
+            push_trimmed(text, seg, i, &mut f);
             seg = i + 3;
             i += 3;
+            if seg > limit {
+                return;
+            }
             continue;
         }
         i += 1;
     }
-    push_trimmed(text, seg, b.len(), &mut spans);
-    spans
+    push_trimmed(text, seg, b.len(), &mut f);
 }
 
 /// The index of the span that contains `offset` (or, between spans, of the
@@ -148,14 +285,14 @@ const ELLIPSIS: &[u8] = &[0x80, 0xA6];
 /// The bytes after 0xE2 in U+2029 PARAGRAPH SEPARATOR.
 const PARAGRAPH_SEPARATOR: &[u8] = &[0x80, 0xA9];
 
-/// Pushes `text[start..end]` trimmed, if anything is left.
-fn push_trimmed(text: &str, start: usize, end: usize, spans: &mut Vec<Span>) {
+/// Gives `text[start..end]` trimmed to `f`, if anything is left.
+fn push_trimmed(text: &str, start: usize, end: usize, f: &mut impl FnMut(Span)) {
     let s = &text[start..end];
     let t = s.trim_start();
     let start = start + (s.len() - t.len());
     let t = t.trim_end();
     if !t.is_empty() {
-        spans.push(Span {
+        f(Span {
             start,
             end: start + t.len(),
         });
@@ -218,75 +355,147 @@ enum Kind {
     Ambiguous,
 }
 
-const NEVER: &[&str] = &[
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Mx",
-    "Messrs",
-    "Mmes",
-    "Mme",
-    "Mlle",
-    "Dr",
-    "Drs",
-    "Prof",
-    "Profs",
-    "Gen",
-    "Gens",
-    "Sen",
-    "Sens",
-    "Rep",
-    "Reps",
-    "Gov",
-    "Govs",
-    "Pres",
-    "St",
-    "Ste",
-    "Lt",
-    "Col",
-    "Capt",
-    "Cpt",
-    "Cmdr",
-    "Cdr",
-    "Sgt",
-    "Cpl",
-    "Pvt",
-    "Maj",
-    "Adm",
-    "Brig",
-    "Rev",
-    "Hon",
-    "Rt",
-    "Fr",
-    "Supt",
-    "Insp",
-    "Det",
-    "Atty",
-    "Amb",
-    "Mt",
-    "Ft",
-    "vs",
-    "v",
-    "cf",
-    "viz",
-    "approx",
-    "ca",
-    "e.g",
-    "i.e",
-    "Gov.-elect",
-];
+/// Titles and Latin abbreviations (a `match`: a jump on the length, then
+/// a few comparisons; this runs at every sentence end).
+fn is_never(w: &str) -> bool {
+    matches!(
+        w,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Mx"
+            | "Messrs"
+            | "Mmes"
+            | "Mme"
+            | "Mlle"
+            | "Dr"
+            | "Drs"
+            | "Prof"
+            | "Profs"
+            | "Gen"
+            | "Gens"
+            | "Sen"
+            | "Sens"
+            | "Rep"
+            | "Reps"
+            | "Gov"
+            | "Govs"
+            | "Pres"
+            | "St"
+            | "Ste"
+            | "Lt"
+            | "Col"
+            | "Capt"
+            | "Cpt"
+            | "Cmdr"
+            | "Cdr"
+            | "Sgt"
+            | "Cpl"
+            | "Pvt"
+            | "Maj"
+            | "Adm"
+            | "Brig"
+            | "Rev"
+            | "Hon"
+            | "Rt"
+            | "Fr"
+            | "Supt"
+            | "Insp"
+            | "Det"
+            | "Atty"
+            | "Amb"
+            | "Mt"
+            | "Ft"
+            | "vs"
+            | "v"
+            | "cf"
+            | "viz"
+            | "approx"
+            | "ca"
+            | "e.g"
+            | "i.e"
+            | "Gov.-elect"
+    )
+}
 
-const BEFORE_NUMBER: &[&str] = &[
-    "No", "Nos", "no", "nos", "Art", "Arts", "art", "Vol", "Vols", "vol", "pp", "p", "Fig", "fig",
-    "Figs", "Sec", "sec", "Ch", "ch", "Para", "para", "Nr", "nr", "Tel", "tel", "Ed", "ed",
-];
+/// Abbreviations followed by a number.
+fn is_before_number(w: &str) -> bool {
+    matches!(
+        w,
+        "No" | "Nos"
+            | "no"
+            | "nos"
+            | "Art"
+            | "Arts"
+            | "art"
+            | "Vol"
+            | "Vols"
+            | "vol"
+            | "pp"
+            | "p"
+            | "Fig"
+            | "fig"
+            | "Figs"
+            | "Sec"
+            | "sec"
+            | "Ch"
+            | "ch"
+            | "Para"
+            | "para"
+            | "Nr"
+            | "nr"
+            | "Tel"
+            | "tel"
+            | "Ed"
+            | "ed"
+    )
+}
 
-const AMBIGUOUS: &[&str] = &[
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mon",
-    "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "Inc", "Corp", "Co", "Cos",
-    "Ltd", "Plc", "Bros", "Jr", "Sr", "Esq", "Dept", "Univ", "Assn", "Ave", "Blvd", "Rd", "Sq",
-    "al",
-];
+/// Abbreviations that also end sentences.
+fn is_ambiguous(w: &str) -> bool {
+    matches!(
+        w,
+        "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "Mon"
+            | "Tue"
+            | "Tues"
+            | "Wed"
+            | "Thu"
+            | "Thur"
+            | "Thurs"
+            | "Fri"
+            | "Sat"
+            | "Sun"
+            | "Inc"
+            | "Corp"
+            | "Co"
+            | "Cos"
+            | "Ltd"
+            | "Plc"
+            | "Bros"
+            | "Jr"
+            | "Sr"
+            | "Esq"
+            | "Dept"
+            | "Univ"
+            | "Assn"
+            | "Ave"
+            | "Blvd"
+            | "Rd"
+            | "Sq"
+            | "al"
+    )
+}
 
 /// Words that commonly open a sentence; after an ambiguous abbreviation
 /// only these make the `.` a sentence end.
@@ -402,11 +611,11 @@ fn is_dotted(w: &str) -> bool {
 fn classify(w: &str, is_first_token: bool) -> Kind {
     if w.is_empty() {
         Kind::Word
-    } else if NEVER.contains(&w) {
+    } else if is_never(w) {
         Kind::Never
-    } else if BEFORE_NUMBER.contains(&w) {
+    } else if is_before_number(w) {
         Kind::BeforeNumber
-    } else if AMBIGUOUS.contains(&w)
+    } else if is_ambiguous(w)
         || is_dotted(w)
         || (w.len() == 1 && w.as_bytes()[0].is_ascii_uppercase())
     {
@@ -976,6 +1185,21 @@ mod tests {
         fn arbitrary_text_never_panics(text in "\\PC{0,80}") {
             check_invariants(&text, &sentences(&text))?;
             check_invariants(&text, &paragraphs(&text))?;
+        }
+
+        #[test]
+        fn until_gives_the_spans_starting_by_the_offset(
+            text in "([a-zA-Z]{1,4}|[.?!…\"“”()]|[ \n\u{2029}]|U\\.S\\.|Mr\\.){0,60}",
+            offset in 0usize..100,
+        ) {
+            let all = sentences(&text);
+            let expected: Vec<Span> = all.iter().copied().filter(|s| s.start <= offset).collect();
+            prop_assert_eq!(sentences_until(&text, offset), expected);
+            prop_assert_eq!(sentence_count(&text), all.len());
+            let all = paragraphs(&text);
+            let expected: Vec<Span> = all.iter().copied().filter(|s| s.start <= offset).collect();
+            prop_assert_eq!(paragraphs_until(&text, offset), expected);
+            prop_assert_eq!(paragraph_count(&text), all.len());
         }
     }
 }

@@ -58,7 +58,10 @@
 //!
 //! The on-disk state format is in [`state`].
 
+mod counter;
 pub mod state;
+
+pub use counter::{Counter, DocumentCounts, Tally};
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -67,7 +70,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{segment, Document};
+use crate::corpus::Document;
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::tagger::Mention;
@@ -438,24 +441,31 @@ impl Layer {
         inner.get_mut(b).expect("just inserted")
     }
 
-    fn add_document(&mut self, doc: &DocumentCounts<'_>, date: Option<&str>, evidence: usize) {
+    fn add_document<'g>(
+        &mut self,
+        doc: &DocumentCounts,
+        id: impl Fn(u32) -> &'g str,
+        date: Option<&str>,
+        evidence: usize,
+    ) {
         self.totals.documents += 1;
         self.totals.scopes += doc.scopes;
         self.totals.mentions += doc.mentions;
-        for (id, mentions, scopes) in &doc.nodes {
-            let node = self.node_mut(id);
+        for &(e, mentions, scopes) in &doc.nodes {
+            let node = self.node_mut(id(e));
             node.mentions += mentions;
             node.scopes += scopes;
             node.documents += 1;
             widen_dates(&mut node.first_date, &mut node.last_date, date);
         }
         for &(a, b, cooccurrences) in &doc.pairs {
+            let (a, b) = counter::ordered(id(a), id(b));
             let pair = self.pair_mut(a, b);
             pair.cooccurrences += cooccurrences;
             pair.documents += 1;
             widen_dates(&mut pair.first_date, &mut pair.last_date, date);
             if evidence > 0 {
-                add_evidence(&mut pair.evidence, doc.id, evidence);
+                add_evidence(&mut pair.evidence, &doc.id, evidence);
             }
         }
     }
@@ -540,17 +550,6 @@ fn add_evidence(list: &mut Vec<String>, id: &str, k: usize) {
     }
 }
 
-/// One document's contribution, borrowed from the gazetteer's ids.
-struct DocumentCounts<'a> {
-    id: &'a str,
-    scopes: u64,
-    mentions: u64,
-    /// `(entity id, mentions, scopes)`.
-    nodes: Vec<(&'a str, u64, u64)>,
-    /// `(a, b, scopes holding both)` with `a < b`, distinct.
-    pairs: Vec<(&'a str, &'a str, u64)>,
-}
-
 /// Co-mention counts of a corpus or shard (see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoMentionCounts {
@@ -608,147 +607,26 @@ impl CoMentionCounts {
     }
 
     /// Adds one document (tagged with a tagger built from `gazetteer`).
-    /// Cheaper than `+=` of [`CoMentionCounts::of`] when folding a stream.
+    /// Cheaper than `+=` of [`CoMentionCounts::of`] when folding a stream;
+    /// for a whole corpus, [`Counter`] is faster still.
     pub fn add_document(&mut self, doc: &Document, mentions: &[Mention], gazetteer: &Gazetteer) {
-        let date = doc.date.as_deref().and_then(date_prefix);
-        let counted = self.count_document(doc, mentions, gazetteer);
+        let roll_up = self.options.roll_up.as_deref();
+        let counted = counter::count_document(doc, mentions, self.options.scope, |e| {
+            counter::roll_up_target(gazetteer, roll_up, e)
+        });
+        let entities = gazetteer.entities();
+        let id = |e: u32| entities[e as usize].id.as_str();
+        let date = counted.date.as_ref().map(counter::Date::as_str);
         self.overall
-            .add_document(&counted, date, self.options.evidence);
+            .add_document(&counted, id, date, self.options.evidence);
         if let (Some(slice), Some(date)) = (self.options.slice, date) {
             if let Some(key) = slice.key(date) {
                 if !self.slices.contains_key(key) {
                     self.slices.insert(key.to_string(), Layer::default());
                 }
                 let layer = self.slices.get_mut(key).expect("just inserted");
-                layer.add_document(&counted, Some(date), 0);
+                layer.add_document(&counted, id, Some(date), 0);
             }
-        }
-    }
-
-    fn count_document<'a>(
-        &self,
-        doc: &'a Document,
-        mentions: &[Mention],
-        gazetteer: &'a Gazetteer,
-    ) -> DocumentCounts<'a> {
-        let entities = gazetteer.entities();
-        let roll_up = self.options.roll_up.as_deref();
-        let id_of = |m: &Mention| -> &'a str {
-            let entity = &entities[m.entity as usize];
-            if let Some(attr) = roll_up {
-                if let Some(target) = entity.attributes.get(attr).and_then(|v| gazetteer.get(v)) {
-                    return target.id.as_str();
-                }
-            }
-            entity.id.as_str()
-        };
-        let ids: Vec<&'a str> = mentions.iter().map(id_of).collect();
-
-        // Scope members as index ranges into `members`, each sorted and distinct.
-        let mut members: Vec<&'a str> = Vec::new();
-        let mut scopes: Vec<(usize, usize)> = Vec::new();
-        let mut push_scope =
-            |members: &mut Vec<&'a str>, items: &mut dyn Iterator<Item = &'a str>| {
-                let start = members.len();
-                members.extend(items);
-                members[start..].sort_unstable();
-                let mut write = start;
-                for read in start..members.len() {
-                    if write == start || members[read] != members[write - 1] {
-                        members[write] = members[read];
-                        write += 1;
-                    }
-                }
-                members.truncate(write);
-                if write > start {
-                    scopes.push((start, write));
-                }
-            };
-        let scope_total = match self.options.scope {
-            Scope::Document => {
-                push_scope(&mut members, &mut ids.iter().copied());
-                1
-            }
-            Scope::Paragraph | Scope::Sentence => {
-                let is_paragraph = self.options.scope == Scope::Paragraph;
-                let index = |m: &Mention| {
-                    if is_paragraph {
-                        m.paragraph
-                    } else {
-                        m.sentence
-                    }
-                };
-                let mut order: Vec<usize> = (0..mentions.len()).collect();
-                order.sort_by_key(|&i| index(&mentions[i]));
-                let mut i = 0;
-                while i < order.len() {
-                    let key = index(&mentions[order[i]]);
-                    let mut j = i;
-                    while j < order.len() && index(&mentions[order[j]]) == key {
-                        j += 1;
-                    }
-                    push_scope(&mut members, &mut order[i..j].iter().map(|&k| ids[k]));
-                    i = j;
-                }
-                let segments = if is_paragraph {
-                    segment::paragraphs(&doc.text).len()
-                } else {
-                    segment::sentences(&doc.text).len()
-                } as u64;
-                let highest = mentions.iter().map(|m| u64::from(index(m)) + 1).max();
-                segments.max(highest.unwrap_or(0))
-            }
-            Scope::Window(n) => {
-                let words = word_positions(&doc.text, mentions);
-                let mut end = 0;
-                for i in 0..mentions.len() {
-                    end = end.max(i);
-                    while end + 1 < mentions.len() && words[end + 1] - words[i] <= u64::from(n) {
-                        end += 1;
-                    }
-                    push_scope(&mut members, &mut ids[i..=end].iter().copied());
-                }
-                mentions.len() as u64
-            }
-        };
-
-        // Per entity: mentions and scopes; per pair: scopes.
-        let mut nodes: Vec<(&'a str, u64, u64)> = Vec::new();
-        let mut sorted_ids = ids.clone();
-        sorted_ids.sort_unstable();
-        for id in sorted_ids {
-            match nodes.last_mut() {
-                Some(last) if last.0 == id => last.1 += 1,
-                _ => nodes.push((id, 1, 0)),
-            }
-        }
-        let mut pair_list: Vec<(&'a str, &'a str)> = Vec::new();
-        for &(start, end) in &scopes {
-            let set = &members[start..end];
-            for (k, a) in set.iter().enumerate() {
-                let at = nodes
-                    .binary_search_by(|n| n.0.cmp(a))
-                    .expect("every scope member is a mentioned entity");
-                nodes[at].2 += 1;
-                for b in &set[k + 1..] {
-                    pair_list.push((a, b));
-                }
-            }
-        }
-        pair_list.sort_unstable();
-        let mut pairs: Vec<(&'a str, &'a str, u64)> = Vec::new();
-        for (a, b) in pair_list {
-            match pairs.last_mut() {
-                Some(last) if last.0 == a && last.1 == b => last.2 += 1,
-                _ => pairs.push((a, b, 1)),
-            }
-        }
-        DocumentCounts {
-            id: doc.id.as_str(),
-            scopes: scope_total,
-            mentions: mentions.len() as u64,
-            nodes,
-            pairs,
         }
     }
 

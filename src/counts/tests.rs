@@ -453,3 +453,31 @@ proptest! {
         prop_assert_eq!(read_state(&state_text(&whole)).unwrap(), whole);
     }
 }
+
+proptest! {
+    #[test]
+    fn counter_equals_add_document(
+        spec in prop::collection::vec(arb_doc(), 0..25),
+        options in arb_options(),
+        paragraph in any::<bool>(),
+    ) {
+        let mut options = options;
+        if paragraph {
+            options.scope = Scope::Paragraph;
+        }
+        let docs = build(&spec);
+        let gaz = gaz();
+        let tagger = Tagger::new(&gaz);
+        let counter = Counter::new(&gaz, options.clone());
+        let mut tally = counter.tally();
+        let mut one_by_one = CoMentionCounts::new(options.clone());
+        for d in &docs {
+            let mentions = tagger.tag(&d.text);
+            tally.add(counter.count(d, &mentions));
+            one_by_one.add_document(d, &mentions, &gaz);
+        }
+        let counted = counter.finish(tally);
+        prop_assert_eq!(state_text(&counted), state_text(&one_by_one));
+        prop_assert_eq!(counted, one_by_one);
+    }
+}

@@ -81,7 +81,7 @@ fn have(tool: &str, args: &[&str]) -> bool {
     if !ok {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} is required in CI (apt-get install libxml2-utils / pip install networkx)"
+            "{tool} {args:?} is required in CI (apt-get install libxml2-utils / pip install networkx igraph)"
         );
         eprintln!("note: {tool} {args:?} unavailable; check skipped");
     }
@@ -269,6 +269,45 @@ print("ok")
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// igraph reads our GraphML without a warning, with numeric attributes as
+/// numbers (runs when python3 and the igraph package are installed;
+/// required under CI).
+#[test]
+fn igraph_reads_graphml() {
+    if !have("python3", &["-c", "import igraph"]) {
+        return;
+    }
+    let g = graph(Some(Slice::Year), Weight::Npmi);
+    let dir = tempfile::tempdir().unwrap();
+    let graphml = dir.path().join("g.graphml");
+    save(&g, Format::GraphMl, &graphml, false).unwrap();
+    let script = r#"
+import sys, warnings
+import igraph
+warnings.simplefilter("error")
+g = igraph.Graph.Read_GraphML(sys.argv[1])
+assert not g.is_directed()
+assert g.vcount() == 4 and g.ecount() > 0, (g.vcount(), g.ecount())
+assert sorted(g.vs["id"]) == ["-x", "New_x0020_York", "kz", "ru"], g.vs["id"]
+for v in g.vs:
+    assert isinstance(v["mentions"], float) and isinstance(v["label"], str), v.attributes()
+for e in g.es:
+    assert isinstance(e["weight"], float) and isinstance(e["cooccurrences"], float), e.attributes()
+print("ok")
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&graphml)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "{}{stderr}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
 

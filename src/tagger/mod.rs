@@ -687,8 +687,10 @@ fn fill_positions(text: &str, mentions: &mut [Mention], sentences: bool, is_asci
         (m.char_start, m.char_end) = (m.start, m.end);
     }
     if sentences {
-        let sentence_spans = segment::sentences(text);
-        let paragraph_spans = segment::paragraphs(text);
+        // Mentions are sorted: segmenting past the last one is wasted work.
+        let last = mentions.last().map_or(0, |m| m.start);
+        let sentence_spans = segment::sentences_until(text, last);
+        let paragraph_spans = segment::paragraphs_until(text, last);
         for m in mentions.iter_mut() {
             m.sentence = span_index(&sentence_spans, m.start);
             m.paragraph = span_index(&paragraph_spans, m.start);

@@ -1,0 +1,451 @@
+//! Fast counting of a document stream: per-document counts on entity
+//! indices ([`DocumentCounts`], made in parallel by a shared [`Counter`]),
+//! added up in a [`Tally`] keyed by index pairs, and turned into
+//! [`CoMentionCounts`] (keyed by id strings) once, at the end.
+//!
+//! This is what `comention graph` runs; the result equals folding
+//! [`CoMentionCounts::add_document`] over the same documents. Strings are
+//! touched only for evidence ids and at [`Counter::finish`].
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::{
+    add_evidence, date_prefix, CoMentionCounts, CountOptions, Layer, NodeCounts, PairCounts, Scope,
+    Totals,
+};
+use crate::corpus::{segment, Document};
+use crate::gazetteer::Gazetteer;
+use crate::tagger::Mention;
+
+/// Counts documents for one gazetteer and one set of [`CountOptions`].
+///
+/// ```
+/// use comention::counts::{CoMentionCounts, Counter, CountOptions};
+/// let gaz = comention::Gazetteer::from_csv_str(
+///     "id,type,name,aliases\nru,COUNTRY,Russia,\nkz,COUNTRY,Kazakhstan,\n")?;
+/// let tagger = comention::Tagger::new(&gaz);
+/// let counter = Counter::new(&gaz, CountOptions::default());
+/// let mut tally = counter.tally();
+/// for (id, text) in [("a", "Russia and Kazakhstan."), ("b", "Kazakhstan.")] {
+///     let doc = comention::Document::new(id, text);
+///     tally.add(counter.count(&doc, &tagger.tag(&doc.text))); // `count` can run in parallel
+/// }
+/// let counts: CoMentionCounts = counter.finish(tally);
+/// assert_eq!(counts.overall().node("kz").unwrap().documents, 2);
+/// assert_eq!(counts.overall().pair("ru", "kz").unwrap().evidence, ["a"]);
+/// # Ok::<(), comention::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Counter<'g> {
+    gazetteer: &'g Gazetteer,
+    options: CountOptions,
+    /// Entity index → the index it counts as (after roll-up).
+    targets: Vec<u32>,
+}
+
+impl<'g> Counter<'g> {
+    /// A counter for documents tagged with a tagger built from `gazetteer`.
+    pub fn new(gazetteer: &'g Gazetteer, options: CountOptions) -> Self {
+        let targets = (0..gazetteer.entities().len())
+            .map(|i| roll_up_target(gazetteer, options.roll_up.as_deref(), index(i)))
+            .collect();
+        Counter {
+            gazetteer,
+            options,
+            targets,
+        }
+    }
+
+    /// The counts of one document (cheap: no strings but the document's id
+    /// and date).
+    pub fn count(&self, doc: &Document, mentions: &[Mention]) -> DocumentCounts {
+        count_document(doc, mentions, self.options.scope, |e| {
+            self.targets[e as usize]
+        })
+    }
+
+    /// An empty tally for this counter's options.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            evidence: self.options.evidence,
+            slice: self.options.slice,
+            overall: IndexLayer::default(),
+            slices: HashMap::new(),
+        }
+    }
+
+    /// The counts of a tally, keyed by entity id (entities not attached;
+    /// see [`CoMentionCounts::attach_entities`]).
+    pub fn finish(&self, tally: Tally) -> CoMentionCounts {
+        let entities = self.gazetteer.entities();
+        let mut counts = CoMentionCounts::new(self.options.clone());
+        let convert = |layer: IndexLayer| {
+            let mut out = Layer {
+                totals: layer.totals,
+                nodes: HashMap::with_capacity(layer.nodes.len()),
+                pairs: HashMap::new(),
+            };
+            for (e, n) in layer.nodes {
+                out.nodes
+                    .insert(entities[e as usize].id.clone(), n.into_counts());
+            }
+            for ((a, b), p) in layer.pairs {
+                let (a, b) = ordered(&entities[a as usize].id, &entities[b as usize].id);
+                out.pairs
+                    .entry(a.to_string())
+                    .or_default()
+                    .insert(b.to_string(), p.into_counts());
+            }
+            out
+        };
+        counts.overall = convert(tally.overall);
+        for (key, layer) in tally.slices {
+            counts.slices.insert(key, convert(layer));
+        }
+        counts
+    }
+}
+
+/// One document's counts on entity indices, made by [`Counter::count`] and
+/// added up by [`Tally::add`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentCounts {
+    pub(super) id: String,
+    pub(super) date: Option<Date>,
+    pub(super) scopes: u64,
+    pub(super) mentions: u64,
+    /// `(entity, mentions, scopes)`, sorted by entity, distinct.
+    pub(super) nodes: Vec<(u32, u64, u64)>,
+    /// `(a, b, scopes holding both)` with `a < b` (indices), sorted, distinct.
+    pub(super) pairs: Vec<(u32, u32, u64)>,
+}
+
+impl DocumentCounts {
+    /// Number of distinct co-mentioned pairs in the document.
+    ///
+    /// ```
+    /// # let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nru,COUNTRY,Russia,\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// # let counter = comention::counts::Counter::new(&gaz, Default::default());
+    /// let doc = comention::Document::new("a", "Russia and Kazakhstan.");
+    /// let one = counter.count(&doc, &comention::Tagger::new(&gaz).tag(&doc.text));
+    /// assert_eq!(one.pair_count(), 1);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn pair_count(&self) -> usize {
+        self.pairs.len()
+    }
+}
+
+/// Running totals of many [`DocumentCounts`], keyed by entity index; see
+/// [`Counter`].
+#[derive(Debug, Clone)]
+pub struct Tally {
+    evidence: usize,
+    slice: Option<super::Slice>,
+    overall: IndexLayer,
+    slices: HashMap<String, IndexLayer>,
+}
+
+impl Tally {
+    /// Adds one document's counts.
+    pub fn add(&mut self, doc: DocumentCounts) {
+        let date = doc.date;
+        if let (Some(slice), Some(date)) = (self.slice, date) {
+            if let Some(key) = slice.key(date.as_str()) {
+                if !self.slices.contains_key(key) {
+                    self.slices.insert(key.to_string(), IndexLayer::default());
+                }
+                let layer = self.slices.get_mut(key).expect("just inserted");
+                layer.add(&doc, 0);
+            }
+        }
+        self.overall.add(&doc, self.evidence);
+    }
+
+    /// Number of distinct pairs counted so far (whole corpus).
+    pub fn pair_count(&self) -> usize {
+        self.overall.pairs.len()
+    }
+}
+
+/// A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date in ten bytes, padded with zero
+/// bytes: it orders exactly as the string does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct Date([u8; 10]);
+
+impl Date {
+    fn new(date: &str) -> Self {
+        let mut bytes = [0; 10];
+        bytes[..date.len()].copy_from_slice(date.as_bytes());
+        Date(bytes)
+    }
+
+    pub(super) fn as_str(&self) -> &str {
+        let len = self.0.iter().position(|&b| b == 0).unwrap_or(10);
+        std::str::from_utf8(&self.0[..len]).expect("dates are ASCII")
+    }
+}
+
+/// Multiply-rotate hashing (as in rustc's FxHash) for small integer keys;
+/// the output is sorted later, so the hash needs no DoS resistance.
+#[derive(Debug, Default, Clone, Copy)]
+struct IndexHasher(u64);
+
+impl IndexHasher {
+    fn mix(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for IndexHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.mix(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.mix(u64::from(n));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fast = BuildHasherDefault<IndexHasher>;
+
+#[derive(Debug, Clone, Default)]
+struct IndexLayer {
+    totals: Totals,
+    nodes: HashMap<u32, NodeTally, Fast>,
+    pairs: HashMap<(u32, u32), PairTally, Fast>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NodeTally {
+    mentions: u64,
+    scopes: u64,
+    documents: u64,
+    first: Option<Date>,
+    last: Option<Date>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PairTally {
+    cooccurrences: u64,
+    documents: u64,
+    first: Option<Date>,
+    last: Option<Date>,
+    evidence: Vec<String>,
+}
+
+fn widen(first: &mut Option<Date>, last: &mut Option<Date>, date: Option<Date>) {
+    if let Some(d) = date {
+        if first.map_or(true, |f| d < f) {
+            *first = Some(d);
+        }
+        if last.map_or(true, |l| d > l) {
+            *last = Some(d);
+        }
+    }
+}
+
+fn date_string(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.as_str().to_string())
+}
+
+impl NodeTally {
+    fn into_counts(self) -> NodeCounts {
+        NodeCounts {
+            mentions: self.mentions,
+            scopes: self.scopes,
+            documents: self.documents,
+            first_date: date_string(self.first),
+            last_date: date_string(self.last),
+        }
+    }
+}
+
+impl PairTally {
+    fn into_counts(self) -> PairCounts {
+        PairCounts {
+            cooccurrences: self.cooccurrences,
+            documents: self.documents,
+            first_date: date_string(self.first),
+            last_date: date_string(self.last),
+            evidence: self.evidence,
+        }
+    }
+}
+
+impl IndexLayer {
+    fn add(&mut self, doc: &DocumentCounts, evidence: usize) {
+        self.totals.documents += 1;
+        self.totals.scopes += doc.scopes;
+        self.totals.mentions += doc.mentions;
+        for &(e, mentions, scopes) in &doc.nodes {
+            let node = self.nodes.entry(e).or_default();
+            node.mentions += mentions;
+            node.scopes += scopes;
+            node.documents += 1;
+            widen(&mut node.first, &mut node.last, doc.date);
+        }
+        for &(a, b, cooccurrences) in &doc.pairs {
+            let pair = self.pairs.entry((a, b)).or_default();
+            pair.cooccurrences += cooccurrences;
+            pair.documents += 1;
+            widen(&mut pair.first, &mut pair.last, doc.date);
+            if evidence > 0 {
+                add_evidence(&mut pair.evidence, &doc.id, evidence);
+            }
+        }
+    }
+}
+
+/// `(a, b)` in string order.
+pub(super) fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 2³² entities")
+}
+
+/// The entity that `entity` counts as under `roll_up` (see the module docs
+/// of [`crate::counts`]).
+pub(super) fn roll_up_target(gazetteer: &Gazetteer, roll_up: Option<&str>, entity: u32) -> u32 {
+    let Some(attr) = roll_up else {
+        return entity;
+    };
+    gazetteer.entities()[entity as usize]
+        .attributes
+        .get(attr)
+        .and_then(|v| gazetteer.index_of(v))
+        .map_or(entity, index)
+}
+
+/// The counts of one document, on the indices that `target` maps each
+/// mentioned entity to.
+pub(super) fn count_document(
+    doc: &Document,
+    mentions: &[Mention],
+    scope: Scope,
+    target: impl Fn(u32) -> u32,
+) -> DocumentCounts {
+    let ids: Vec<u32> = mentions.iter().map(|m| target(m.entity)).collect();
+
+    // Scope members as index ranges into `members`, each sorted and distinct.
+    let mut members: Vec<u32> = Vec::with_capacity(ids.len());
+    let mut scopes: Vec<(usize, usize)> = Vec::new();
+    let mut push_scope = |members: &mut Vec<u32>, items: &mut dyn Iterator<Item = u32>| {
+        let start = members.len();
+        members.extend(items);
+        members[start..].sort_unstable();
+        let mut write = start;
+        for read in start..members.len() {
+            if write == start || members[read] != members[write - 1] {
+                members[write] = members[read];
+                write += 1;
+            }
+        }
+        members.truncate(write);
+        if write > start {
+            scopes.push((start, write));
+        }
+    };
+    let scope_total = match scope {
+        Scope::Document => {
+            push_scope(&mut members, &mut ids.iter().copied());
+            1
+        }
+        Scope::Paragraph | Scope::Sentence => {
+            let is_paragraph = scope == Scope::Paragraph;
+            let key = |m: &Mention| {
+                if is_paragraph {
+                    m.paragraph
+                } else {
+                    m.sentence
+                }
+            };
+            // The tagger's mentions come in text order, hence in scope
+            // order; sort only if they do not.
+            let mut order: Vec<usize> = (0..mentions.len()).collect();
+            if !mentions.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+                order.sort_by_key(|&i| key(&mentions[i]));
+            }
+            let mut i = 0;
+            while i < order.len() {
+                let k = key(&mentions[order[i]]);
+                let mut j = i;
+                while j < order.len() && key(&mentions[order[j]]) == k {
+                    j += 1;
+                }
+                push_scope(&mut members, &mut order[i..j].iter().map(|&m| ids[m]));
+                i = j;
+            }
+            let segments = if is_paragraph {
+                segment::paragraph_count(&doc.text)
+            } else {
+                segment::sentence_count(&doc.text)
+            } as u64;
+            let highest = mentions.iter().map(|m| u64::from(key(m)) + 1).max();
+            segments.max(highest.unwrap_or(0))
+        }
+        Scope::Window(n) => {
+            let words = super::word_positions(&doc.text, mentions);
+            let mut end = 0;
+            for i in 0..mentions.len() {
+                end = end.max(i);
+                while end + 1 < mentions.len() && words[end + 1] - words[i] <= u64::from(n) {
+                    end += 1;
+                }
+                push_scope(&mut members, &mut ids[i..=end].iter().copied());
+            }
+            mentions.len() as u64
+        }
+    };
+
+    // Per entity: mentions and scopes; per pair: scopes.
+    let mut sorted_ids = ids;
+    sorted_ids.sort_unstable();
+    let mut nodes: Vec<(u32, u64, u64)> = Vec::new();
+    for id in sorted_ids {
+        match nodes.last_mut() {
+            Some(last) if last.0 == id => last.1 += 1,
+            _ => nodes.push((id, 1, 0)),
+        }
+    }
+    let mut pair_list: Vec<(u32, u32)> = Vec::new();
+    for &(start, end) in &scopes {
+        let set = &members[start..end];
+        for (k, &a) in set.iter().enumerate() {
+            let at = nodes
+                .binary_search_by_key(&a, |n| n.0)
+                .expect("every scope member is a mentioned entity");
+            nodes[at].2 += 1;
+            pair_list.extend(set[k + 1..].iter().map(|&b| (a, b)));
+        }
+    }
+    pair_list.sort_unstable();
+    let mut pairs: Vec<(u32, u32, u64)> = Vec::with_capacity(pair_list.len());
+    for (a, b) in pair_list {
+        match pairs.last_mut() {
+            Some(last) if last.0 == a && last.1 == b => last.2 += 1,
+            _ => pairs.push((a, b, 1)),
+        }
+    }
+    DocumentCounts {
+        id: doc.id.clone(),
+        date: doc.date.as_deref().and_then(date_prefix).map(Date::new),
+        scopes: scope_total,
+        mentions: mentions.len() as u64,
+        nodes,
+        pairs,
+    }
+}
