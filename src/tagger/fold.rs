@@ -294,7 +294,17 @@ impl Normalizer {
     /// True when `text` needs no normalisation: it would come out unchanged.
     /// This is the fast path for plain ASCII text with single spaces.
     pub fn is_noop(&self, text: &str) -> bool {
-        !self.lowercase && next_special(text.as_bytes(), 0) == text.len()
+        self.first_change(text) == text.len()
+    }
+
+    /// The length of the prefix of `text` that normalisation leaves as it
+    /// is (a lower bound, on a char boundary): `text.len()` for the fast
+    /// path.
+    pub fn first_change(&self, text: &str) -> usize {
+        if self.lowercase {
+            return 0;
+        }
+        next_special(text.as_bytes(), 0)
     }
 
     /// Normalises an alias: the same rules as text, trimmed.
@@ -324,11 +334,19 @@ impl Normalizer {
     /// Writes the normalised form of `text` into `out` and the offset map
     /// into `map` (both cleared first).
     pub fn text_into(&self, text: &str, out: &mut String, map: &mut OffsetMap) {
+        self.text_into_after(text, 0, out, map);
+    }
+
+    /// [`Normalizer::text_into`] for a text whose first `plain` bytes are
+    /// known to come out unchanged (as found by [`Normalizer::first_change`]),
+    /// so that they are copied without being scanned again.
+    pub fn text_into_after(&self, text: &str, plain: usize, out: &mut String, map: &mut OffsetMap) {
         out.clear();
         map.clear();
         out.reserve(text.len());
         let bytes = text.as_bytes();
-        let mut i = 0;
+        out.push_str(&text[..plain]);
+        let mut i = plain;
         while i < bytes.len() {
             if !self.lowercase {
                 // Copy everything up to the next byte that may change, eight
@@ -533,6 +551,21 @@ mod tests {
             let (slow, slow_map) = normalise(lower, &text);
             proptest::prop_assert_eq!(&norm, &slow);
             proptest::prop_assert_eq!(&map.anchors, &slow_map.anchors);
+        }
+    }
+
+    #[test]
+    fn known_plain_prefix_is_copied() {
+        let n = Normalizer::default();
+        for text in ["Xi  Jinping and  Putin", "plain", "a\n\nb’s", ""] {
+            let (expected, expected_map) = normalise(n, text);
+            let (mut out, mut map) = (String::new(), OffsetMap::default());
+            n.text_into_after(text, n.first_change(text), &mut out, &mut map);
+            assert_eq!(out, expected);
+            for p in 0..=out.len() {
+                assert_eq!(map.start(p), expected_map.start(p));
+                assert_eq!(map.end(p), expected_map.end(p));
+            }
         }
     }
 

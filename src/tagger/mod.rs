@@ -496,21 +496,25 @@ impl Tagger {
             return Vec::new();
         };
         let mut mentions = Vec::new();
-        let is_noop = self.normalizer.is_noop(text);
+        let plain = self.normalizer.first_change(text);
+        let is_noop = plain == text.len();
         if is_noop {
             self.scan(matcher, text, None, &mut mentions);
         } else {
             SCRATCH.with(|scratch| {
                 let mut scratch = scratch.borrow_mut();
                 let Scratch { text: norm, map } = &mut *scratch;
-                self.normalizer.text_into(text, norm, map);
+                // The plain prefix is copied, not scanned again.
+                self.normalizer.text_into_after(text, plain, norm, map);
                 let map = (!map.is_identity()).then_some(&*map);
                 self.scan(matcher, norm, map, &mut mentions);
             });
         }
         if !mentions.is_empty() {
-            // The fast path saw only ASCII: char offsets are byte offsets.
-            fill_positions(text, &mut mentions, self.options.sentences, is_noop);
+            // In ASCII text char offsets are byte offsets (the fast path has
+            // seen only ASCII; otherwise one quick check).
+            let is_ascii = is_noop || text.is_ascii();
+            fill_positions(text, &mut mentions, self.options.sentences, is_ascii);
         }
         mentions
     }
