@@ -44,31 +44,32 @@
 //!
 //! Measured with `cargo bench --bench automata -- AUTOMATON GAZETTEER
 //! sotu.jsonl` (whole [`Tagger::tag`] over the 11.9 MB of text of the State
-//! of the Union corpus, best of 3; peak RSS of the process after the build;
-//! gazetteers from `benches/corpus/prepare.py`; a shared 2-core machine,
-//! load average ≈ 4):
+//! of the Union corpus, best of 3; build time; peak RSS of the process after
+//! the build, gazetteer included; gazetteers from `benches/corpus/prepare.py`,
+//! "⅛ of large" = its first rows; a 2-core machine, otherwise idle):
 //!
 //! | gazetteer | patterns | aho-corasick | daachorse | trie |
 //! |---|---:|---|---|---|
-//! | small | 2,363 | DFA: 132–173 MB/s, build 0.06 s, 36 MB | 152–180 MB/s, 0.01 s, 26 MB | 122–133 MB/s, 0.001 s, 26 MB |
-//! | embedded (default) | 35,648 | NFA: 98–102 MB/s, 0.07 s, 42 MB | 136–153 MB/s, 0.09 s, 62 MB | 93–119 MB/s, 0.02 s, 31 MB |
-//! | medium | 66,615 | NFA: 94–101 MB/s, 0.18 s, 68 MB | 140–155 MB/s, 0.19 s, 98 MB | 112–118 MB/s, 0.03 s, 48 MB |
-//! | ⅛ of large | 65,684 | NFA: 57 MB/s, 0.20 s, 66 MB | 74 MB/s, 0.20 s, 102 MB | 91 MB/s, 0.04 s, 34 MB |
-//! | ¼ of large | 146,654 | NFA: 60 MB/s, 0.42 s, 111 MB | 71 MB/s, 0.36 s, 183 MB | 85 MB/s, 0.08 s, 57 MB |
-//! | ½ of large | 299,754 | NFA: 51 MB/s, 1.04 s, 189 MB | 54 MB/s, 0.96 s, 366 MB | 74 MB/s, 0.19 s, 100 MB |
-//! | large | 652,372 | NFA: 30 MB/s, 2.30 s, 359 MB | 39 MB/s, 1.91 s, 764 MB | 65 MB/s, 0.42 s, 197 MB |
+//! | small | 2,363 | DFA: 328 MB/s, 0.04 s, 36 MB | **344 MB/s**, 0.005 s, 26 MB | 186 MB/s, 0.001 s, 26 MB |
+//! | embedded (default) | 35,531 | NFA: 132 MB/s, 0.08 s, 41 MB | **237 MB/s**, 0.10 s, 61 MB | 159 MB/s, 0.02 s, 31 MB |
+//! | medium | 66,615 | NFA: 131 MB/s, 0.16 s, 68 MB | **244 MB/s**, 0.17 s, 98 MB | 160 MB/s, 0.04 s, 48 MB |
+//! | ⅛ of large | 65,684 | NFA: 82 MB/s, 0.21 s, 66 MB | 94 MB/s, 0.20 s, 102 MB | **114 MB/s**, 0.04 s, 34 MB |
+//! | ¼ of large | 146,654 | NFA: 76 MB/s, 0.43 s, 111 MB | 85 MB/s, 0.43 s, 183 MB | **101 MB/s**, 0.09 s, 57 MB |
+//! | ½ of large | 299,754 | NFA: 70 MB/s, 0.93 s, 189 MB | 80 MB/s, 0.79 s, 366 MB | **94 MB/s**, 0.18 s, 100 MB |
+//! | large | 652,372 | NFA: 61 MB/s, 2.20 s, 359 MB | 70 MB/s, 2.10 s, 764 MB | **80 MB/s**, 0.44 s, 197 MB |
 //!
-//! daachorse beats aho-corasick's DFA on small gazetteers too (a bare scan
-//! of the 2,354-form list: 525 MB/s against 331–511 MB/s, and 19 MB less
-//! heap), thanks to its prefilter, and its NFA by 1.5× from 35k patterns on.
-//! Which of daachorse and the trie wins depends on the text of the
-//! patterns as much as on their number: on city names (medium) daachorse is
-//! 1.3× faster, on GeoNames alternate names (the slices of large: many short
-//! names that keep matching inside and at the start of words) the trie is
-//! 1.2–1.4× faster at every size, and it always builds 5–10× faster in a
-//! third to a half of the memory. The threshold sits between the two
-//! measured regimes, and a 1,000,000-alias gazetteer (1.6M patterns) stays
-//! on the trie: daachorse took 4.5 s and 1.5 GB to build it.
+//! daachorse is at least as fast as aho-corasick's DFA on small gazetteers
+//! (a bare scan of the 2,354-form list: 525 MB/s against 331–511 MB/s) with
+//! less memory and a tenth of the build time, thanks to its prefilter, and
+//! 1.8× faster than its NFA from 35k patterns on (the DFA, 271 MB/s bare at
+//! 66k forms, needs 355 MB there). Which of daachorse and the trie wins
+//! depends on the text of the patterns as much as on their number: on city
+//! names (medium) daachorse is 1.5× faster; on GeoNames alternate names
+//! (the slices of large: many short names that keep matching inside and at
+//! the start of words) the trie is 1.1–1.2× faster at every size, and it
+//! always builds 5× faster in a third to a half of the memory. The threshold
+//! sits between the two measured regimes; a 1,000,000-alias gazetteer (1.6M
+//! patterns) stays on the trie (daachorse: 4.5 s and 1.5 GB to build it).
 //!
 //! After a rejected candidate, every automaton resumes past the rest of the
 //! word it started in (a pattern that starts inside a word fails the
