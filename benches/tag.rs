@@ -14,9 +14,11 @@
 //! Every variant inserts a known number of aliases into filler text that can
 //! never match, and each benchmark checks its mention count once before
 //! timing, so a fast wrong answer fails. `bare_*` benchmarks scan the same
-//! text with a bare aho-corasick automaton over the same patterns (alias and
-//! ALL-CAPS form), without the tagger's rules: the difference is the cost of
-//! normalisation, boundaries, possessives, offsets and sentence numbers.
+//! text with a bare automaton over the same patterns (alias and ALL-CAPS
+//! form), without the tagger's rules: aho-corasick's DFA, and
+//! (`bare_daac_*`) daachorse, which the tagger picks at this size. The
+//! difference is the cost of normalisation, boundaries, possessives,
+//! offsets and sentence numbers.
 //!
 //! Run with `cargo bench --bench tag`; throughput is in bytes/s.
 
@@ -25,6 +27,9 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use comention::{Entity, Gazetteer, Tagger};
+use daachorse::{
+    DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
+};
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
 
@@ -247,17 +252,32 @@ static TAGGER: LazyLock<Tagger> = LazyLock::new(|| Tagger::new(&INPUT.gazetteer)
 /// The automaton the tagger would build, without its rules: every alias and
 /// its ALL-CAPS form, leftmost-longest, the same automaton kind.
 static BARE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(bare_patterns())
+        .expect("the patterns build")
+});
+
+/// The same with daachorse, the automaton the tagger picks at this size.
+static BARE_DAAC: LazyLock<DoubleArrayAhoCorasick<u32>> = LazyLock::new(|| {
+    DoubleArrayAhoCorasickBuilder::new()
+        .match_kind(DaachorseMatchKind::LeftmostLongest)
+        .build(bare_patterns())
+        .expect("the patterns build")
+});
+
+/// Every alias and its ALL-CAPS form, without duplicates.
+fn bare_patterns() -> Vec<String> {
     let mut patterns = Vec::new();
     for alias in &INPUT.aliases {
         patterns.push(alias.text.clone());
         patterns.push(alias.text.to_uppercase());
     }
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
-        .expect("the patterns build")
-});
+    patterns.sort_unstable();
+    patterns.dedup();
+    patterns
+}
 
 fn bytes(articles: &[String]) -> BytesCount {
     BytesCount::new(articles.iter().map(String::len).sum::<usize>())
@@ -299,6 +319,30 @@ fn bare_all(articles: &[String]) -> usize {
     count
 }
 
+/// [`bare_all`] with daachorse: one search per hit, as the tagger runs it,
+/// so that its prefilter stays on.
+#[inline(never)]
+fn bare_daac_all(articles: &[String]) -> usize {
+    let automaton = &*BARE_DAAC;
+    let mut count = 0;
+    for article in articles {
+        let text = black_box(article.as_bytes());
+        let mut at = 0;
+        while let Some(hit) = automaton.leftmost_find_iter(&text[at..]).next() {
+            let (start, end) = (at + hit.start(), at + hit.end());
+            let before = start.checked_sub(1).map(|i| text[i]);
+            let after = text.get(end).copied();
+            if !before.is_some_and(|b| b.is_ascii_alphanumeric())
+                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
+            {
+                count += 1;
+            }
+            at = end;
+        }
+    }
+    count
+}
+
 #[divan::bench]
 fn tag_ascii_oneline(bencher: Bencher) {
     bench_tag(bencher, &INPUT.ascii_oneline);
@@ -332,6 +376,26 @@ fn bare_ascii_paragraphs(bencher: Bencher) {
     bencher
         .counter(bytes(articles))
         .bench(|| bare_all(articles));
+}
+
+#[divan::bench]
+fn bare_daac_ascii_oneline(bencher: Bencher) {
+    let articles = &INPUT.ascii_oneline;
+    LazyLock::force(&BARE_DAAC);
+    assert_eq!(bare_daac_all(articles), INPUT.inserted, "bare hit count");
+    bencher
+        .counter(bytes(articles))
+        .bench(|| bare_daac_all(articles));
+}
+
+#[divan::bench]
+fn bare_daac_ascii_paragraphs(bencher: Bencher) {
+    let articles = &INPUT.ascii_paragraphs;
+    LazyLock::force(&BARE_DAAC);
+    assert_eq!(bare_daac_all(articles), INPUT.inserted, "bare hit count");
+    bencher
+        .counter(bytes(articles))
+        .bench(|| bare_daac_all(articles));
 }
 
 /// Building the tagger (normalising 10,000 aliases, adding their forms,

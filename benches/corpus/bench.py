@@ -130,9 +130,9 @@ def main():
     hits = {k: v[0][2] for k, v in results.items() if v[0][2]}
     if hits:
         out.append("\nripgrep hit lines: " + ", ".join(f"{g}: {n:,}" for (_, g), n in hits.items()))
-    if big != one:
+    if big != one and (base, "medium") in results:
         r1 = max(m for _, m, *_ in results[("comention tag, 1 thread, 1x corpus", "medium")])
-        r20 = max(m for _, m, *_ in results[(base, "medium")]) if (base, "medium") in results else None
+        r20 = max(m for _, m, *_ in results[(base, "medium")])
         out.append(f"\nPeak RSS, comention tag -g medium, 1 thread: {r1:.0f} MB on {one.name}, "
                    f"{r20:.0f} MB on {big.name}.")
     # Load time: a gazetteer loaded and compiled, then one tiny document.

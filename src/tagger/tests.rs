@@ -374,7 +374,7 @@ mod properties {
         }
 
         #[test]
-        fn trie_and_aho_corasick_find_the_same(text in text_strategy()) {
+        fn every_automaton_finds_the_same(text in text_strategy()) {
             // Aliases that start or end with non-word characters too: the trie
             // must try them inside words as Aho-Corasick does.
             let gaz = Gazetteer::from_csv_str(
@@ -387,9 +387,11 @@ mod properties {
                 TaggerBuilder::new().case(Case::Insensitive),
                 TaggerBuilder::new().case(Case::Sensitive),
             ] {
-                let ac = builder.automaton(Automaton::AhoCorasick).build(&gaz);
-                let trie = builder.automaton(Automaton::Trie).build(&gaz);
-                prop_assert_eq!(ac.tag(&text), trie.tag(&text));
+                let ac = builder.automaton(Automaton::AhoCorasick).build(&gaz).tag(&text);
+                let trie = builder.automaton(Automaton::Trie).build(&gaz).tag(&text);
+                let daac = builder.automaton(Automaton::Daachorse).build(&gaz).tag(&text);
+                prop_assert_eq!(&ac, &trie);
+                prop_assert_eq!(&ac, &daac);
             }
         }
 
