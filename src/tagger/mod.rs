@@ -335,9 +335,22 @@ impl Leftmost for AhoCorasick {
 impl Leftmost for Daac {
     #[inline]
     fn find(&self, text: &[u8], from: usize, to: usize) -> Option<(usize, usize, usize)> {
-        let hit = self.0.leftmost_find_iter(&text[from..to]).next()?;
-        Some((from + hit.start(), from + hit.end(), hit.value() as usize))
+        let (start, end, value) = first_hit(&self.0, &text[from..to])?;
+        Some((from + start, from + end, value as usize))
     }
+}
+
+/// The first leftmost-longest hit of `automaton` in `haystack`. Kept out of
+/// line with few live values: inlined into the scan, daachorse's prefilter
+/// loop spills a register and runs ~30% more instructions per byte (the
+/// time barely differs: the loop waits on its table loads).
+#[inline(never)]
+fn first_hit(
+    automaton: &DoubleArrayAhoCorasick<u32>,
+    haystack: &[u8],
+) -> Option<(usize, usize, u32)> {
+    let hit = automaton.leftmost_find_iter(haystack).next()?;
+    Some((hit.start(), hit.end(), hit.value()))
 }
 
 /// Per-thread scratch space, so tagging a document allocates only its mentions.
