@@ -48,9 +48,7 @@ pub struct Span {
 /// assert_eq!(s, ["Mr. Smith met U.S. officials on Nov. 29.", "\"It went well.\"", "The end."]);
 /// ```
 pub fn sentences(text: &str) -> Vec<Span> {
-    let mut spans = Vec::with_capacity(text.len() / 100 + 1);
-    scan_sentences(text, usize::MAX, |s| spans.push(s));
-    spans
+    sentences_until(text, usize::MAX)
 }
 
 /// The sentences of `text` that start at or before byte `offset` (the
@@ -197,9 +195,7 @@ impl<'t> Candidates<'t> {
 /// assert_eq!(p, ["One.\nStill one.", "Two."]);
 /// ```
 pub fn paragraphs(text: &str) -> Vec<Span> {
-    let mut spans = Vec::new();
-    scan_paragraphs(text, usize::MAX, |s| spans.push(s));
-    spans
+    paragraphs_until(text, usize::MAX)
 }
 
 /// The paragraphs of `text` that start at or before byte `offset` (the
