@@ -34,25 +34,12 @@ use comention::{Document, Gazetteer};
 use divan::counter::{BytesCount, ItemsCount};
 use divan::{black_box, Bencher};
 
+mod common;
+
+use common::Rng;
+
 fn main() {
     divan::main();
-}
-
-/// Deterministic pseudo-random numbers (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 const ENTITIES: usize = 1_000;
