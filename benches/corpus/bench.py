@@ -1,16 +1,25 @@
 """Times comention and its peers on the State of the Union corpus.
 
-    python bench.py --cache DIR --comention BIN --rg BIN --copies N --runs R [--peers a,b]
+    python bench.py --cache DIR --comention BIN --rg BIN [--bare BIN] --copies N --runs R
+                    [--peers a,b] [--gazetteers a,b]
 
 Every command is a whole process, timed by wall clock, with its peak RSS
 from wait4(). Runs are interleaved (run 1 of every tool, then run 2…), so
 that the load of a shared machine falls on all tools alike; the table gives
 the median of the runs. Prints a Markdown report on stdout.
+
+The `bare` peer (BIN: the `bare` bench of benches/bare.rs, which run.sh
+builds) scans the raw JSONL bytes with a bare automaton over the smart-case
+list: the floor under comention's cost, whose ratio to `comention tag` the
+performance goal is stated in. FlashText and spaCy run on the 1x corpus
+(they are slow), so comention also runs on it, and their ratios are given
+both ways: comention on the big corpus ÷ the peer on 1x, and both on 1x.
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -22,7 +31,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def run(cmd, stdout_to_pipe=False):
-    """Runs `cmd`; returns (seconds, peak RSS in MB, output line count)."""
+    """Runs `cmd`; returns (seconds, peak RSS in MB, output line count, the
+    N of an `…: N hits` line on stderr or None)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -40,7 +50,8 @@ def run(cmd, stdout_to_pipe=False):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{stderr.decode()}")
-    return seconds, usage.ru_maxrss / 1024, lines
+    hits = re.search(rb": (\d+) hits$", stderr.strip())
+    return seconds, usage.ru_maxrss / 1024, lines, hits and int(hits[1])
 
 
 def main():
@@ -48,9 +59,10 @@ def main():
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--comention", required=True)
     ap.add_argument("--rg", required=True)
+    ap.add_argument("--bare", help="the bare-scan binary (benches/bare.rs); needed by the bare peer")
     ap.add_argument("--copies", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--peers", default="rg,pyahocorasick,flashtext,spacy")
+    ap.add_argument("--peers", default="rg,bare,pyahocorasick,flashtext,spacy")
     ap.add_argument("--gazetteers", default=",".join(GAZETTEERS))
     args = ap.parse_args()
     data = args.cache / "data"
@@ -59,6 +71,8 @@ def main():
     python = sys.executable
     peers = set(args.peers.split(",")) if args.peers else set()
     gazetteers = args.gazetteers.split(",")
+    if "bare" in peers and not args.bare:
+        sys.exit("error: the bare peer needs --bare BIN (run.sh builds it)")
 
     def comention(gaz, corpus, threads):
         return [args.comention, "tag", "-g", str(data / f"{gaz}.csv"), "--threads", str(threads),
@@ -67,29 +81,49 @@ def main():
     def peer(mode, gaz, corpus):
         return [python, str(HERE / "peers.py"), mode, str(data / f"{gaz}.forms.txt"), str(corpus)]
 
+    def bare(mode, gaz):
+        return [args.bare, mode, str(data / f"{gaz}.forms.txt"), str(big)]
+
+    base = "comention tag, 1 thread"
+    base_one = "comention tag, 1 thread, 1x corpus"
+    rg_label = "ripgrep -F -w -o (smart-case list)"
+    bare_what = "(smart case, ASCII word boundary, no output)"
+    # (label, bare MODE); the DFA's memory explodes on the large gazetteer.
+    # One daachorse iterator over the file, as asked; and one search per hit,
+    # as the tagger searches, which keeps daachorse's prefilter on (its gate
+    # shuts for the rest of an iterator once skips stop paying off).
+    bare_scans = [(f"bare daachorse scan {bare_what}", "daachorse"),
+                  (f"bare daachorse scan, one search per hit {bare_what}", "daachorse-restart"),
+                  (f"bare aho-corasick DFA scan {bare_what}", "aho-corasick-dfa")]
+    slow_peers = [("flashtext", "FlashText (1x corpus)", "≥ 20×"),
+                  ("spacy", "spaCy PhraseMatcher LOWER (1x corpus)", "≥ 100×")]
     # (label, gazetteer, corpus, command, pipe stdout)
     jobs = []
     for gaz in gazetteers:
-        jobs.append(("comention tag, 1 thread", gaz, big, comention(gaz, big, 1), False))
+        jobs.append((base, gaz, big, comention(gaz, big, 1), False))
         jobs.append(("comention tag, 2 threads", gaz, big, comention(gaz, big, 2), False))
+        # For the ratios to the 1x-corpus peers at equal size, and streaming
+        # (peak RSS on 1x against the big corpus).
+        if big != one:
+            jobs.append((base_one, gaz, one, comention(gaz, one, 1), False))
+        if "bare" in peers:
+            for label, mode in bare_scans:
+                if mode != "aho-corasick-dfa" or gaz in ("small", "medium"):
+                    jobs.append((label, gaz, big, bare(mode, gaz), False))
         if "rg" in peers:
             rg = [args.rg, "-F", "-w", "-o", "--regex-size-limit", "4G", "--dfa-size-limit", "4G", "-f", str(data / f"{gaz}.forms.txt"), str(big)]
-            jobs.append(("ripgrep -F -w -o (smart-case list)", gaz, big, rg, True))
+            jobs.append((rg_label, gaz, big, rg, True))
         if "pyahocorasick" in peers:
             jobs.append(("pyahocorasick", gaz, big, peer("pyahocorasick", gaz, big), False))
-        if "flashtext" in peers:
-            jobs.append(("FlashText (1x corpus)", gaz, one, peer("flashtext", gaz, one), False))
-        if "spacy" in peers:
-            jobs.append(("spaCy PhraseMatcher LOWER (1x corpus)", gaz, one, peer("spacy", gaz, one), False))
-    # Streaming: the same medium run on the 1x corpus, for peak RSS.
-    if big != one:
-        jobs.append(("comention tag, 1 thread, 1x corpus", "medium", one, comention("medium", one, 1), False))
+        for name, label, _ in slow_peers:
+            if name in peers:
+                jobs.append((label, gaz, one, peer(name, gaz, one), False))
 
     results = {}
     for r in range(args.runs):
         for label, gaz, corpus, cmd, pipe in jobs:
-            seconds, rss, lines = run(cmd, pipe)
-            results.setdefault((label, gaz), []).append((seconds, rss, lines, corpus.stat().st_size))
+            seconds, rss, lines, hits = run(cmd, pipe)
+            results.setdefault((label, gaz), []).append((seconds, rss, lines, corpus.stat().st_size, hits))
             print(f"run {r + 1}: {label} / {gaz}: {seconds:.2f} s, {rss:.0f} MB", file=sys.stderr)
 
     def mbps(label, gaz):
@@ -98,11 +132,10 @@ def main():
             return None
         return runs[0][3] / 1e6 / statistics.median(s for s, *_ in runs)
 
-    labels = list(dict.fromkeys(label for label, *_ in jobs if "1x corpus," not in label
-                                and not label.endswith(", 1x corpus")))
+    labels = list(dict.fromkeys(label for label, *_ in jobs))
     sizes = json.loads((data / "sizes.json").read_text())
     out = []
-    out.append(f"Corpus: {big.name} ({big.stat().st_size / 1e6:.0f} MB; FlashText and spaCy: "
+    out.append(f"Corpus: {big.name} ({big.stat().st_size / 1e6:.0f} MB; rows marked 1x corpus: "
                f"{one.name}, {one.stat().st_size / 1e6:.1f} MB). Medians of {args.runs} interleaved runs, "
                "whole processes, MB/s of JSONL input (peak RSS in MB).\n")
     out.append("| tool | " + " | ".join(f"{g} ({sizes[g]['aliases']:,} aliases)" for g in gazetteers) + " |")
@@ -115,26 +148,59 @@ def main():
             cells.append("–" if v is None else f"{v:.1f} ({rss:.0f})")
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")
-    base = "comention tag, 1 thread"
-    out.append("Ratios (comention tag, 1 thread ÷ each, same run):\n")
-    out.append("| vs | " + " | ".join(gazetteers) + " |")
-    out.append("|---|" + "---:|" * len(gazetteers))
-    for label in labels:
-        if label == base:
+
+    def ratio_table(title, rows):
+        """rows: (row label, numerator job label, denominator job label); each
+        cell is the numerator's MB/s over the denominator's, per gazetteer."""
+        out.append(title + "\n")
+        out.append("| vs | " + " | ".join(gazetteers) + " |")
+        out.append("|---|" + "---:|" * len(gazetteers))
+        for label, num, den in rows:
+            cells = []
+            for gaz in gazetteers:
+                a, b = mbps(num, gaz), mbps(den, gaz)
+                cells.append("–" if not a or not b else f"{a / b:.2f}×")
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+        out.append("")
+
+    slow = {label: goal for _, label, goal in slow_peers}
+    bare_labels = [label for label, _ in bare_scans if label in labels]
+    skip = {base, base_one, *slow, *bare_labels}
+    rows = [(label, base, label) for label in labels if label not in skip]
+    for label, goal in slow.items():
+        if label not in labels:
             continue
-        cells = []
+        if big != one:
+            rows.append((f"{label}: comention on {big.name} ÷ peer on {one.name} (goal {goal})", base, label))
+            rows.append((f"{label}: both on {one.name} (goal {goal})", base_one, label))
+        else:
+            rows.append((f"{label}: both on {one.name} (goal {goal})", base, label))
+    ratio_table("Ratios (comention tag, 1 thread ÷ each, same run, MB/s over MB/s):", rows)
+    if bare_labels:
+        ratio_table(f"comention tag ÷ bare scan (goal ≥ 0.70): comention tag, 1 thread ÷ each, "
+                    f"same run, both on {big.name}:", [(label, base, label) for label in bare_labels])
+    # Hit counts (first run): ripgrep prints a line per hit; the bare scans count them.
+    counted = [(rg_label, "ripgrep -F -w -o (output lines)", 2)]
+    counted += [(label, label.split(" (")[0], 4) for label in bare_labels]
+    counted = [c for c in counted if any((c[0], g) in results for g in gazetteers)]
+    if counted:
+        out.append(f"Hits on {big.name}, first run (the same patterns; ripgrep's -w is Unicode-aware "
+                   "and tries shorter patterns where the longest fails a boundary, so the counts "
+                   "differ a little):\n")
+        out.append("| hits | " + " | ".join(gazetteers) + " |")
+        out.append("|---|" + "---:|" * len(gazetteers))
+        for label, name, field in counted:
+            cells = []
+            for gaz in gazetteers:
+                n = results.get((label, gaz), [[None] * 5])[0][field]
+                cells.append("–" if n is None else f"{n:,}")
+            out.append(f"| {name} | " + " | ".join(cells) + " |")
+    if big != one:
         for gaz in gazetteers:
-            a, b = mbps(base, gaz), mbps(label, gaz)
-            cells.append("–" if not a or not b else f"{a / b:.2f}×")
-        out.append(f"| {label} | " + " | ".join(cells) + " |")
-    hits = {k: v[0][2] for k, v in results.items() if v[0][2]}
-    if hits:
-        out.append("\nripgrep hit lines: " + ", ".join(f"{g}: {n:,}" for (_, g), n in hits.items()))
-    if big != one and (base, "medium") in results:
-        r1 = max(m for _, m, *_ in results[("comention tag, 1 thread, 1x corpus", "medium")])
-        r20 = max(m for _, m, *_ in results[(base, "medium")])
-        out.append(f"\nPeak RSS, comention tag -g medium, 1 thread: {r1:.0f} MB on {one.name}, "
-                   f"{r20:.0f} MB on {big.name}.")
+            r1 = max(m for _, m, *_ in results[(base_one, gaz)])
+            r20 = max(m for _, m, *_ in results[(base, gaz)])
+            out.append(f"\nPeak RSS, comention tag -g {gaz}, 1 thread: {r1:.0f} MB on {one.name}, "
+                       f"{r20:.0f} MB on {big.name}.")
     # Load time: a gazetteer loaded and compiled, then one tiny document.
     tiny = data / "tiny.jsonl"
     tiny.write_text('{"id": "t", "text": "Talks in Paris and Tokyo."}\n')
@@ -145,7 +211,7 @@ def main():
     for gaz in [*gazetteers, "million"]:
         runs = [run(comention(gaz, tiny, 1)) for _ in range(args.runs)]
         seconds = statistics.median(s for s, *_ in runs)
-        rss = max(m for _, m, _ in runs)
+        rss = max(m for _, m, *_ in runs)
         print(f"load {gaz}: {seconds:.2f} s, {rss:.0f} MB", file=sys.stderr)
         out.append(f"| {gaz} | {sizes[gaz]['aliases']:,} | {sizes[gaz]['forms']:,} | {seconds:.2f} | {rss:.0f} |")
     print("\n".join(out))

