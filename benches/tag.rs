@@ -303,7 +303,9 @@ fn tag_rules_all(articles: &[String]) -> usize {
 fn bench_tag_rules(bencher: Bencher, articles: &[String]) {
     LazyLock::force(&TAGGER_NO_SENTENCES);
     assert_eq!(tag_rules_all(articles), INPUT.inserted, "mention count");
-    bencher.counter(bytes(articles)).bench(|| tag_rules_all(articles));
+    bencher
+        .counter(bytes(articles))
+        .bench(|| tag_rules_all(articles));
 }
 
 #[divan::bench]

@@ -448,3 +448,42 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::count_chars(&text.as_bytes()[cut..]), expected);
     }
 }
+
+#[test]
+fn lower_case_aliases_searched_apart_merge_in_order() {
+    // `the Abode of Peace` and `al-Qaeda` start lower-case: the daachorse
+    // matcher searches them apart (`Split`) and merges the two streams.
+    let gaz = Gazetteer::from_csv_str(
+        "id,type,name,aliases\nbn,COUNTRY,Brunei,the Abode of Peace|Abode\naq,ORGANIZATION,al-Qaeda,Qaeda\nps,REGION,Peace River,\n",
+    )
+    .unwrap();
+    let text = "the Abode of Peace River; Abode and al-Qaeda, Qaeda; the Abode of Peaces the Abode of Peacex Peace River al-Qaedas";
+    let expected: Vec<(&str, &str)> = vec![
+        ("the Abode of Peace", "bn"),
+        ("Abode", "bn"),
+        ("al-Qaeda", "aq"),
+        ("Qaeda", "aq"),
+        ("the Abode of Peace", "bn"),
+        // Glued: the long alias fails, `Abode` inside it still counts.
+        ("Abode", "bn"),
+        ("Peace River", "ps"),
+        ("al-Qaeda", "aq"),
+    ];
+    for automaton in [
+        Automaton::Daachorse,
+        Automaton::AhoCorasick,
+        Automaton::Trie,
+    ] {
+        let tagger = TaggerBuilder::new().automaton(automaton).build(&gaz);
+        let found: Vec<_> = tagger
+            .tag(text)
+            .iter()
+            .map(|m| (m.text(text), tagger.entity(m).id.as_str()))
+            .collect();
+        assert_eq!(found, expected, "{automaton:?}");
+    }
+    let Some(Matcher::Daachorse(split)) = &TaggerBuilder::new().build(&gaz).matcher else {
+        panic!("daachorse at this size");
+    };
+    assert_eq!(split.lower.as_ref().map(|l| l.patterns.len()), Some(2));
+}
