@@ -100,6 +100,7 @@
 mod boundary;
 mod explain;
 mod fold;
+mod lower;
 mod trie;
 
 use std::cell::RefCell;
@@ -327,8 +328,8 @@ const LOWER_APART_MAX: usize = 64;
 /// `al-Qaeda` make every `t` and `a` of running text a place to stop: on
 /// the State of the Union corpus, 10 such aliases among 2,354 patterns cost
 /// 22% of the whole run, 42 among 66,575 cost 27%. Those few patterns go to
-/// a second automaton (aho-corasick, whose SIMD prefilter suits a small set),
-/// and the two leftmost-longest hits are merged: a place's first byte says
+/// a second search that finds each by a rare window inside it
+/// ([`lower::Lower`]), and the two leftmost-longest hits are merged: a place's first byte says
 /// which automaton can match there, so the earlier hit of the two is the
 /// leftmost-longest hit of all patterns.
 #[derive(Debug, Clone)]
@@ -337,11 +338,11 @@ struct Split {
     lower: Option<Lower>,
 }
 
-/// The patterns taken out of [`Split::main`]: an automaton and, for each of
-/// its patterns, the tagger's pattern index.
+/// The patterns taken out of [`Split::main`]: their search and, for each of
+/// them, the tagger's pattern index.
 #[derive(Debug, Clone)]
 struct Lower {
-    automaton: AhoCorasick,
+    automaton: lower::Lower,
     patterns: Vec<u32>,
 }
 
@@ -371,10 +372,7 @@ impl Split {
                 .map(|(i, (k, _))| (*k, index(i)))
                 .unzip();
             Lower {
-                automaton: AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(keys)
-                    .expect("a few non-empty aliases"),
+                automaton: lower::Lower::new(&keys),
                 patterns,
             }
         });
@@ -409,7 +407,7 @@ impl Leftmost for SplitScan<'_> {
                 hit
             }
             _ => {
-                let hit = Leftmost::find(&self.lower.automaton, text, from, to)
+                let hit = self.lower.automaton.find(text, from, to)
                     .map(|(start, end, p)| (start, end, self.lower.patterns[p] as usize));
                 if to == text.len() {
                     self.next.set(Some((from, hit)));
