@@ -5,8 +5,14 @@
 
 /// True for characters that continue a word: letters, digits, combining
 /// marks and `_`.
+#[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
+    if c.is_ascii() {
+        // No ASCII character is a combining mark: skip the table look-up
+        // that most checks around a hit (a space, a full stop) would make.
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
 /// The character just before byte `i`, if any.
@@ -144,6 +150,24 @@ mod tests {
         assert_eq!(ending("Xi' said", 2, 'i', true, false), Ending::Clean);
         assert_eq!(ending("G20s", 3, '0', true, false), Ending::Glued);
         assert_eq!(ending("U.S.A", 4, '.', true, false), Ending::Clean);
+    }
+
+    #[test]
+    fn word_chars() {
+        for c in ['a', 'Z', '0', '_', 'é', 'İ', '\u{301}', '٣'] {
+            assert!(is_word_char(c), "{c:?}");
+        }
+        for c in [' ', '.', '\'', '-', '\u{A0}', '\u{2019}', '\u{0}'] {
+            assert!(!is_word_char(c), "{c:?}");
+        }
+        // The ASCII shortcut agrees with the general rule on all of ASCII.
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let general = c.is_alphanumeric()
+                || c == '_'
+                || unicode_normalization::char::is_combining_mark(c);
+            assert_eq!(is_word_char(c), general, "{c:?}");
+        }
     }
 
     #[test]
