@@ -69,12 +69,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let tagger = args.gazetteer.tagger()?;
     let mut out = Output::open(args.output.as_deref())?;
     out.write_all(mentions::header(&options).as_bytes())?;
+    let renderer = mentions::Renderer::new(&tagger, options);
     let mut total = 0usize;
     let summary = args.input.process(
         |doc| {
             let found = tagger.tag(&doc.text);
             let mut bytes = Vec::new();
-            mentions::render(doc, &tagger, &found, &options, &mut bytes)
+            renderer
+                .render(doc, &found, &mut bytes)
                 .map(|()| (found.len(), bytes))
         },
         |_doc, rendered| {

@@ -8,7 +8,8 @@
 //! 4180 and neutralises spreadsheet formulas unless `raw` is set
 //! (see [`cell::spreadsheet_safe`](super::cell::spreadsheet_safe)).
 
-use serde::Serialize;
+use std::io::Write as _;
+use std::sync::OnceLock;
 
 use super::cell::spreadsheet_safe;
 use crate::corpus::Document;
@@ -34,26 +35,6 @@ pub struct MentionOptions {
     pub context: Option<usize>,
     /// Write CSV cells as they are, without formula neutralisation.
     pub raw: bool,
-}
-
-#[derive(Serialize)]
-struct Record<'a> {
-    doc: &'a str,
-    entity: &'a str,
-    #[serde(rename = "type")]
-    kind: &'a str,
-    name: &'a str,
-    text: &'a str,
-    start: usize,
-    end: usize,
-    char_start: usize,
-    char_end: usize,
-    sentence: u32,
-    paragraph: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    left: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    right: Option<&'a str>,
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -108,6 +89,10 @@ fn context(text: &str, start: usize, end: usize, n: usize) -> (&str, &str) {
 
 /// Appends the records of one document's mentions to `out`.
 ///
+/// For many documents, build one [`Renderer`] and call
+/// [`Renderer::render`]: it escapes each entity's fields once, not once per
+/// mention.
+///
 /// ```
 /// use comention::export::mentions::{render, MentionOptions};
 /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
@@ -128,87 +113,262 @@ pub fn render(
     options: &MentionOptions,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let mut csv = match options.format {
-        MentionFormat::Csv => Some(
-            ::csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new()),
-        ),
-        MentionFormat::Jsonl => None,
-    };
-    for m in mentions {
-        let entity = tagger.entity(m);
-        let (left, right) = match options.context {
-            Some(n) => {
-                let (l, r) = context(&doc.text, m.start, m.end, n);
-                (Some(l), Some(r))
-            }
-            None => (None, None),
+    Renderer::new(tagger, *options).render(doc, mentions, out)
+}
+
+/// Writes mention records for one tagger and one set of options, keeping
+/// each entity's escaped JSON fields once made (shared by threads).
+///
+/// ```
+/// use comention::export::mentions::{MentionOptions, Renderer};
+/// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
+/// let tagger = comention::Tagger::new(&gaz);
+/// let renderer = Renderer::new(&tagger, MentionOptions::default());
+/// let mut out = Vec::new();
+/// for (id, text) in [("a1", "Kazakhstan."), ("a2", "KAZAKHSTAN's oil")] {
+///     let doc = comention::Document::new(id, text);
+///     renderer.render(&doc, &tagger.tag(&doc.text), &mut out)?;
+/// }
+/// assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
+/// # Ok::<(), comention::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Renderer<'t> {
+    tagger: &'t Tagger,
+    options: MentionOptions,
+    /// Per entity, once needed: `,"entity":…,"type":…,"name":…,"text":`.
+    entity_fields: Vec<OnceLock<Box<[u8]>>>,
+}
+
+impl<'t> Renderer<'t> {
+    /// A renderer for the mentions `tagger` finds.
+    pub fn new(tagger: &'t Tagger, options: MentionOptions) -> Self {
+        let entities = match options.format {
+            MentionFormat::Jsonl => tagger.gazetteer().entities().len(),
+            MentionFormat::Csv => 0,
         };
-        let record = Record {
-            doc: &doc.id,
-            entity: &entity.id,
-            kind: &entity.kind,
-            name: &entity.name,
-            text: m.text(&doc.text),
-            start: m.start,
-            end: m.end,
-            char_start: m.char_start,
-            char_end: m.char_end,
-            sentence: m.sentence,
-            paragraph: m.paragraph,
-            left,
-            right,
-        };
-        match &mut csv {
-            None => {
-                serde_json::to_writer(&mut *out, &record)
-                    .expect("serialising plain strings and numbers cannot fail");
-                out.push(b'\n');
-            }
-            Some(w) => {
-                let safe = |s: &'_ str| -> String {
-                    if options.raw {
-                        s.to_string()
-                    } else {
-                        spreadsheet_safe(s).into_owned()
-                    }
-                };
-                let mut row = vec![
-                    safe(record.doc),
-                    safe(record.entity),
-                    safe(record.kind),
-                    safe(record.name),
-                    safe(record.text),
-                    m.start.to_string(),
-                    m.end.to_string(),
-                    m.char_start.to_string(),
-                    m.char_end.to_string(),
-                    m.sentence.to_string(),
-                    m.paragraph.to_string(),
-                ];
-                if let (Some(l), Some(r)) = (left, right) {
-                    row.push(safe(l));
-                    row.push(safe(r));
-                }
-                w.write_record(&row)
-                    .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
-            }
+        Renderer {
+            tagger,
+            options,
+            entity_fields: std::iter::repeat_with(OnceLock::new)
+                .take(entities)
+                .collect(),
         }
     }
-    if let Some(w) = csv {
+
+    /// Appends the records of one document's mentions to `out`.
+    pub fn render(&self, doc: &Document, mentions: &[Mention], out: &mut Vec<u8>) -> Result<()> {
+        match self.options.format {
+            MentionFormat::Jsonl => {
+                self.render_jsonl(doc, mentions, out);
+                Ok(())
+            }
+            MentionFormat::Csv => self.render_csv(doc, mentions, out),
+        }
+    }
+
+    /// JSONL, field by field in the order of the fields list above; strings
+    /// escaped by serde_json (the tests check the bytes against serde_json
+    /// serialising a whole record).
+    fn render_jsonl(&self, doc: &Document, mentions: &[Mention], out: &mut Vec<u8>) {
+        const INFALLIBLE: &str = "writing to a Vec cannot fail";
+        if mentions.is_empty() {
+            return;
+        }
+        let mut doc_field = b"{\"doc\":".to_vec();
+        serde_json::to_writer(&mut doc_field, &doc.id).expect(INFALLIBLE);
+        out.reserve(mentions.len() * (doc_field.len() + 160));
+        for m in mentions {
+            out.extend_from_slice(&doc_field);
+            out.extend_from_slice(self.entity_fields(m.entity));
+            serde_json::to_writer(&mut *out, m.text(&doc.text)).expect(INFALLIBLE);
+            write!(
+                out,
+                ",\"start\":{},\"end\":{},\"char_start\":{},\"char_end\":{},\"sentence\":{},\"paragraph\":{}",
+                m.start, m.end, m.char_start, m.char_end, m.sentence, m.paragraph
+            )
+            .expect(INFALLIBLE);
+            if let Some(n) = self.options.context {
+                let (left, right) = context(&doc.text, m.start, m.end, n);
+                out.extend_from_slice(b",\"left\":");
+                serde_json::to_writer(&mut *out, left).expect(INFALLIBLE);
+                out.extend_from_slice(b",\"right\":");
+                serde_json::to_writer(&mut *out, right).expect(INFALLIBLE);
+            }
+            out.extend_from_slice(b"}\n");
+        }
+    }
+
+    /// The escaped entity, type and name fields of entity `index`.
+    fn entity_fields(&self, index: u32) -> &[u8] {
+        self.entity_fields[index as usize].get_or_init(|| {
+            let entity = &self.tagger.gazetteer().entities()[index as usize];
+            let mut fields = b",\"entity\":".to_vec();
+            let infallible = "writing to a Vec cannot fail";
+            serde_json::to_writer(&mut fields, &entity.id).expect(infallible);
+            fields.extend_from_slice(b",\"type\":");
+            serde_json::to_writer(&mut fields, &entity.kind).expect(infallible);
+            fields.extend_from_slice(b",\"name\":");
+            serde_json::to_writer(&mut fields, &entity.name).expect(infallible);
+            fields.extend_from_slice(b",\"text\":");
+            fields.into_boxed_slice()
+        })
+    }
+
+    fn render_csv(&self, doc: &Document, mentions: &[Mention], out: &mut Vec<u8>) -> Result<()> {
+        let mut w = ::csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        let safe = |s: &'_ str| -> String {
+            if self.options.raw {
+                s.to_string()
+            } else {
+                spreadsheet_safe(s).into_owned()
+            }
+        };
+        for m in mentions {
+            let entity = self.tagger.entity(m);
+            let mut row = vec![
+                safe(&doc.id),
+                safe(&entity.id),
+                safe(&entity.kind),
+                safe(&entity.name),
+                safe(m.text(&doc.text)),
+                m.start.to_string(),
+                m.end.to_string(),
+                m.char_start.to_string(),
+                m.char_end.to_string(),
+                m.sentence.to_string(),
+                m.paragraph.to_string(),
+            ];
+            if let Some(n) = self.options.context {
+                let (l, r) = context(&doc.text, m.start, m.end, n);
+                row.push(safe(l));
+                row.push(safe(r));
+            }
+            w.write_record(&row)
+                .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
+        }
         let bytes = w
             .into_inner()
             .map_err(|e| Error::Invalid(format!("writing CSV: {e}")))?;
         out.extend_from_slice(&bytes);
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Gazetteer;
+    use proptest::prelude::*;
+    use serde::Serialize;
+
+    /// The reference layout of a JSONL record: serde_json serialising it
+    /// gives the bytes [`Renderer`] writes.
+    #[derive(Serialize)]
+    struct Record<'a> {
+        doc: &'a str,
+        entity: &'a str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        name: &'a str,
+        text: &'a str,
+        start: usize,
+        end: usize,
+        char_start: usize,
+        char_end: usize,
+        sentence: u32,
+        paragraph: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        left: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        right: Option<&'a str>,
+    }
+
+    /// What the renderer must write: serde_json over a [`Record`] per mention.
+    fn reference(
+        doc: &Document,
+        tagger: &Tagger,
+        mentions: &[Mention],
+        context: Option<usize>,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        for m in mentions {
+            let entity = tagger.entity(m);
+            let (left, right) = match context {
+                Some(n) => {
+                    let (l, r) = super::context(&doc.text, m.start, m.end, n);
+                    (Some(l), Some(r))
+                }
+                None => (None, None),
+            };
+            let record = Record {
+                doc: &doc.id,
+                entity: &entity.id,
+                kind: &entity.kind,
+                name: &entity.name,
+                text: m.text(&doc.text),
+                start: m.start,
+                end: m.end,
+                char_start: m.char_start,
+                char_end: m.char_end,
+                sentence: m.sentence,
+                paragraph: m.paragraph,
+                left,
+                right,
+            };
+            serde_json::to_writer(&mut out, &record).unwrap();
+            out.push(b'\n');
+        }
+        out
+    }
+
+    proptest! {
+        /// Hostile ids, names, types and texts: the hand-laid JSONL equals
+        /// serde_json's, byte for byte, and parses back.
+        #[test]
+        fn jsonl_equals_serde_json(
+            id in "\\PC{0,8}",
+            name in "[A-Z][\"\\\\\u{0}-\u{1f}\u{7f}\u{2028}a-z é]{2,8}",
+            kind in "\\PC{1,6}",
+            doc_id in "[\"\\\\\u{0}-\u{1f}\u{2029}a-z]{0,8}",
+            filler in "[\"\\\\\u{0}-\u{1f}\u{2028} .a-z]{0,12}",
+            context in proptest::option::of(0usize..6),
+        ) {
+            let mut gaz = Gazetteer::default();
+            gaz.insert(crate::Entity::new(id, kind, name.clone()));
+            let tagger = Tagger::new(&gaz);
+            let text = format!("{filler} {name}.{filler}");
+            let doc = Document::new(&doc_id, &text);
+            // A hand-made mention of the name, wherever the tagger would
+            // stand on such text, and whatever the tagger finds.
+            let start = filler.len() + 1;
+            let end = start + name.len();
+            let mut mentions = vec![crate::tagger::Mention {
+                start,
+                end,
+                char_start: text[..start].chars().count(),
+                char_end: text[..end].chars().count(),
+                entity: 0,
+                sentence: 3,
+                paragraph: 1,
+            }];
+            mentions.extend(tagger.tag(&doc.text));
+            let options = MentionOptions { format: MentionFormat::Jsonl, context, raw: false };
+            let renderer = Renderer::new(&tagger, options);
+            let mut out = Vec::new();
+            // Twice: the second time from the cached entity fields.
+            renderer.render(&doc, &mentions, &mut out).unwrap();
+            renderer.render(&doc, &mentions, &mut out).unwrap();
+            let mut expected = reference(&doc, &tagger, &mentions, context);
+            expected.extend_from_within(..);
+            prop_assert_eq!(String::from_utf8(out.clone()).unwrap(), String::from_utf8(expected).unwrap());
+            for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                serde_json::from_slice::<serde_json::Value>(line).unwrap();
+            }
+        }
+    }
 
     fn tagger() -> Tagger {
         Tagger::new(
