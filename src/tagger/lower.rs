@@ -109,7 +109,12 @@ impl Lower {
 
     /// The leftmost-longest hit of the patterns inside `text[from..to]`, as
     /// `(start, end, slot)`.
-    pub(super) fn find(&self, text: &[u8], from: usize, to: usize) -> Option<(usize, usize, usize)> {
+    pub(super) fn find(
+        &self,
+        text: &[u8],
+        from: usize,
+        to: usize,
+    ) -> Option<(usize, usize, usize)> {
         let mut best: Option<(usize, usize, usize)> = None;
         let mut at = from;
         // Every place where an anchor starts, in order, until no later one
