@@ -27,7 +27,7 @@ use super::GazetteerArgs;
 )]
 pub struct GraphArgs {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
     /// Co-occurrence unit: document, paragraph, sentence or window:N (mentions

@@ -69,6 +69,15 @@ impl InputArgs {
         }
     }
 
+    /// Sizes rayon's global pool to `--threads`. One command per process:
+    /// the global pool is ours to size; it can only be built once, and later
+    /// calls keep the first size.
+    pub fn start_pool(&self) {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads.unwrap_or(0))
+            .build_global();
+    }
+
     /// Reads every document: `map` runs in parallel on `--threads` threads,
     /// `sink` gets each document and its result in input order. Warnings are
     /// printed as they come (or end the run under `--strict`); a progress bar
@@ -79,11 +88,7 @@ impl InputArgs {
         map: impl Fn(&Document) -> T + Sync,
         mut sink: impl FnMut(Document, T) -> anyhow::Result<()>,
     ) -> anyhow::Result<Summary> {
-        // One command per process: the global pool is ours to size. It can
-        // only be built once; a command that reads twice keeps the first.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads.unwrap_or(0))
-            .build_global();
+        self.start_pool();
         let inputs = self.inputs();
         let options = self.read_options();
         let reporter = Reporter::new(self.strict, self.quiet);

@@ -54,7 +54,7 @@ impl ColorArg {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Show this article in full [default: list the articles].
     #[arg(long, value_name = "ID", conflicts_with = "grep")]
     doc: Option<String>,

@@ -56,6 +56,19 @@ enum GazetteerCommand {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     output::exit_cleanly_on_interrupt();
+    // Size the global pool before anything uses it: the tagger's build
+    // sorts in parallel, and a pool, once built, keeps its size.
+    let input = match &cli.command {
+        Command::Graph(args) => Some(&args.input),
+        Command::Tag(args) => Some(&args.input),
+        Command::Inspect(args) => Some(&args.input),
+        Command::Report(args) => Some(&args.input),
+        Command::Sentences(args) => Some(&args.input),
+        Command::Gazetteer(_) | Command::Merge(_) => None,
+    };
+    if let Some(input) = input {
+        input.start_pool();
+    }
     match cli.command {
         Command::Gazetteer(g) => match g {
             GazetteerCommand::Lint(args) => gazetteer::lint(args),

@@ -28,7 +28,7 @@ use super::GazetteerArgs;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Output file; `-` for stdout [default: stdout].
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,

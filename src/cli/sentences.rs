@@ -19,7 +19,7 @@ use super::output::Output;
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Output file, replaced only when the run succeeds [default: stdout].
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,

@@ -27,7 +27,7 @@ enum FormatArg {
 #[derive(Debug, ClapArgs)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
     gazetteer: GazetteerArgs,
     /// Output format [default: csv when -o ends in .csv, else jsonl].
