@@ -158,8 +158,15 @@ impl GazetteerArgs {
     }
 
     /// Loads the gazetteer and builds the tagger with these options.
+    /// With more than one thread (the pool is sized before this runs), a
+    /// large gazetteer's daachorse automaton is built on its own thread
+    /// while the trie tags the first documents.
     pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
-        Ok(self.builder().build(&self.load()?))
+        let in_background = rayon::current_num_threads() > 1;
+        Ok(self
+            .builder()
+            .build_in_background(in_background)
+            .build(&self.load()?))
     }
 }
 

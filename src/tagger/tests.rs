@@ -487,3 +487,61 @@ fn lower_case_aliases_searched_apart_merge_in_order() {
     };
     assert_eq!(split.lower.as_ref().map(|l| l.patterns.len()), Some(2));
 }
+
+#[test]
+fn background_build_tags_the_same_before_and_after_the_switch() {
+    // 12,000 entities with names like "Kabo Tesk": with their ALL-CAPS forms
+    // past BACKGROUND_MIN_PATTERNS, so the trie tags until daachorse is
+    // ready.
+    let syllables = [
+        "ka", "bo", "tes", "mir", "lu", "an", "dre", "pi", "vo", "sel", "ru", "gan",
+    ];
+    let word = |mut n: usize| {
+        let mut w = String::new();
+        for _ in 0..4 {
+            w.push_str(syllables[n % syllables.len()]);
+            n /= syllables.len();
+        }
+        let mut c = w.chars();
+        let first = c.next().unwrap().to_ascii_uppercase();
+        std::iter::once(first).chain(c).collect::<String>()
+    };
+    let mut csv = String::from("id,type,name,aliases\n");
+    for i in 0..12_000 {
+        csv.push_str(&format!("e{i},PERSON,{} {},\n", word(i), word(i / 7 + 3)));
+    }
+    let gaz = Gazetteer::from_csv_str(&csv).unwrap();
+    let text = format!(
+        "{} met {} in {}. {}'s aide and {}s staff.",
+        gaz.entities()[5].name,
+        gaz.entities()[11_999].name.to_uppercase(),
+        gaz.entities()[700].name,
+        gaz.entities()[42].name,
+        gaz.entities()[43].name,
+    );
+    let expected = Tagger::new(&gaz).tag(&text);
+    assert_eq!(expected.len(), 5, "{text}");
+    let tagger = TaggerBuilder::new().build_in_background(true).build(&gaz);
+    assert!(tagger.pattern_count() >= BACKGROUND_MIN_PATTERNS);
+    assert!(matches!(tagger.matcher, Some(Matcher::Trie(_))));
+    let slot = tagger.later.clone().expect("built in the background");
+    // Whichever matcher runs, the same mentions.
+    assert_eq!(tagger.tag(&text), expected);
+    let waited = std::time::Instant::now();
+    while slot.get().is_none() {
+        assert!(
+            waited.elapsed().as_secs() < 120,
+            "the background build never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(matches!(slot.get(), Some(Matcher::Daachorse(_))));
+    assert_eq!(tagger.tag(&text), expected);
+    // Off, or a forced automaton: no background build.
+    assert!(TaggerBuilder::new().build(&gaz).later.is_none());
+    let forced = TaggerBuilder::new()
+        .automaton(Automaton::Daachorse)
+        .build_in_background(true)
+        .build(&gaz);
+    assert!(forced.later.is_none());
+}
