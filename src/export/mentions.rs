@@ -8,7 +8,6 @@
 //! 4180 and neutralises spreadsheet formulas unless `raw` is set
 //! (see [`cell::spreadsheet_safe`](super::cell::spreadsheet_safe)).
 
-use std::io::Write as _;
 use std::sync::OnceLock;
 
 use super::cell::spreadsheet_safe;
@@ -182,12 +181,18 @@ impl<'t> Renderer<'t> {
             out.extend_from_slice(&doc_field);
             out.extend_from_slice(self.entity_fields(m.entity));
             serde_json::to_writer(&mut *out, m.text(&doc.text)).expect(INFALLIBLE);
-            write!(
-                out,
-                ",\"start\":{},\"end\":{},\"char_start\":{},\"char_end\":{},\"sentence\":{},\"paragraph\":{}",
-                m.start, m.end, m.char_start, m.char_end, m.sentence, m.paragraph
-            )
-            .expect(INFALLIBLE);
+            let mut number = itoa::Buffer::new();
+            for (field, value) in [
+                (&b",\"start\":"[..], m.start),
+                (b",\"end\":", m.end),
+                (b",\"char_start\":", m.char_start),
+                (b",\"char_end\":", m.char_end),
+                (b",\"sentence\":", m.sentence as usize),
+                (b",\"paragraph\":", m.paragraph as usize),
+            ] {
+                out.extend_from_slice(field);
+                out.extend_from_slice(number.format(value).as_bytes());
+            }
             if let Some(n) = self.options.context {
                 let (left, right) = context(&doc.text, m.start, m.end, n);
                 out.extend_from_slice(b",\"left\":");
