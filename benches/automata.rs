@@ -4,7 +4,13 @@
 //!
 //!     cargo bench --bench automata -- AUTOMATON GAZETTEER CORPUS [RUNS]
 //!
-//! - AUTOMATON: `auto`, `aho-corasick`, `daachorse` or `trie`;
+//! - AUTOMATON: `auto`, `aho-corasick`, `daachorse` or `trie`; or
+//!   `auto-rules` (`auto` without sentence and paragraph numbers: the
+//!   matching rules alone), or `bare:FORMS` (no tagger: a bare daachorse
+//!   scan over the patterns of the file FORMS, one per line, such as the
+//!   `GAZ.forms.txt` that `benches/corpus/prepare.py` writes, one search per
+//!   hit as the tagger searches, counting hits on ASCII word boundaries:
+//!   what matching costs without the tagger's rules);
 //! - GAZETTEER: a gazetteer CSV, or `embedded` for the built-in one;
 //! - CORPUS: a JSONL file of `{"text": …}` documents (e.g. the `sotu.jsonl`
 //!   that `benches/corpus/prepare.py` writes);
@@ -18,6 +24,9 @@ use std::time::Instant;
 
 use comention::tagger::{Automaton, TaggerBuilder};
 use comention::Gazetteer;
+use daachorse::{
+    DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
+};
 
 /// Peak resident set size of this process so far, in MB (Linux only; 0 elsewhere).
 fn peak_rss_mb() -> f64 {
@@ -29,6 +38,79 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+fn automaton(name: &str) -> Automaton {
+    match name {
+        "aho-corasick" => Automaton::AhoCorasick,
+        "daachorse" => Automaton::Daachorse,
+        "trie" => Automaton::Trie,
+        other => panic!("unknown automaton {other}"),
+    }
+}
+
+/// The `text` of every line of a JSONL corpus.
+fn texts(corpus: &str) -> Vec<String> {
+    std::fs::read_to_string(corpus)
+        .expect("the corpus reads")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            v["text"].as_str().expect("a text field").to_string()
+        })
+        .collect()
+}
+
+fn runs(args: &[String]) -> usize {
+    args.get(3)
+        .map_or(3, |r| r.parse().expect("RUNS is a number"))
+}
+
+/// The `bare:FORMS` mode: daachorse alone over the same texts.
+fn bare(forms: &str, corpus: &str, args: &[String]) {
+    let forms = std::fs::read_to_string(forms).expect("the forms list reads");
+    let mut patterns: Vec<&str> = forms.lines().filter(|l| !l.is_empty()).collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let t = Instant::now();
+    let automaton: DoubleArrayAhoCorasick<u32> = DoubleArrayAhoCorasickBuilder::new()
+        .match_kind(DaachorseMatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("the patterns are distinct, non-empty and fewer than 2^24");
+    let build = t.elapsed().as_secs_f64();
+    let texts = texts(corpus);
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut best = f64::INFINITY;
+    let mut hits = 0;
+    for _ in 0..runs(args) {
+        let t = Instant::now();
+        hits = texts
+            .iter()
+            .map(|text| bare_hits(&automaton, text.as_bytes()))
+            .sum::<usize>();
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    println!(
+        "bare          patterns={} build={build:.3}s tag={:.0}MB/s ({best:.3}s for {:.1} MB) hits={hits}",
+        patterns.len(),
+        bytes as f64 / 1e6 / best,
+        bytes as f64 / 1e6,
+    );
+}
+
+/// Hits on ASCII word boundaries, one daachorse search per hit.
+fn bare_hits(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u8]) -> usize {
+    let mut hits = 0;
+    let mut at = 0;
+    while let Some(hit) = automaton.leftmost_find_iter(&text[at..]).next() {
+        let (start, end) = (at + hit.start(), at + hit.end());
+        let before = start > 0 && text[start - 1].is_ascii_alphanumeric();
+        let after = end < text.len() && text[end].is_ascii_alphanumeric();
+        hits += usize::from(!before && !after);
+        at = end;
+    }
+    hits
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -38,34 +120,29 @@ fn main() {
         eprintln!("usage: automata AUTOMATON GAZETTEER CORPUS [RUNS] (see benches/automata.rs)");
         std::process::exit(2);
     }
-    let automaton = match args[0].as_str() {
-        "auto" => Automaton::Auto,
-        "aho-corasick" => Automaton::AhoCorasick,
-        "daachorse" => Automaton::Daachorse,
-        "trie" => Automaton::Trie,
-        other => panic!("unknown automaton {other}"),
+    if let Some(forms) = args[0].strip_prefix("bare:") {
+        bare(forms, &args[2], &args);
+        return;
+    }
+    let (automaton, sentences) = match args[0].as_str() {
+        "auto" => (Automaton::Auto, true),
+        "auto-rules" => (Automaton::Auto, false),
+        other => (automaton(other), true),
     };
     let gazetteer = if args[1] == "embedded" {
         Gazetteer::embedded()
     } else {
         Gazetteer::from_paths([&args[1]]).expect("the gazetteer loads")
     };
-    let texts: Vec<String> = std::fs::read_to_string(&args[2])
-        .expect("the corpus reads")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            v["text"].as_str().expect("a text field").to_string()
-        })
-        .collect();
-    let runs: usize = args
-        .get(3)
-        .map_or(3, |r| r.parse().expect("RUNS is a number"));
+    let texts = texts(&args[2]);
+    let runs = runs(&args);
     let loaded_rss = peak_rss_mb();
 
     let t = Instant::now();
-    let tagger = TaggerBuilder::new().automaton(automaton).build(&gazetteer);
+    let tagger = TaggerBuilder::new()
+        .automaton(automaton)
+        .sentences(sentences)
+        .build(&gazetteer);
     let build = t.elapsed().as_secs_f64();
     let built_rss = peak_rss_mb();
 

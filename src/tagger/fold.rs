@@ -409,13 +409,43 @@ impl Normalizer {
     /// known to come out unchanged (as found by [`Normalizer::first_change`]),
     /// so that they are copied without being scanned again.
     pub fn text_into_after(&self, text: &str, plain: usize, out: &mut String, map: &mut OffsetMap) {
+        self.copy_into(text, plain, Specials::new(text, plain), out, map);
+    }
+
+    /// Writes the normalised form of `text` into `out` and the offset map
+    /// into `map`, unless `text` would come out unchanged (the fast path):
+    /// then returns false and leaves both as they were. One search for the
+    /// bytes to change serves both the check and the copy.
+    pub fn text_into_if_changed(&self, text: &str, out: &mut String, map: &mut OffsetMap) -> bool {
+        if self.lowercase {
+            self.text_into(text, out, map);
+            return true;
+        }
+        let mut specials = Specials::new(text, 0);
+        let plain = specials.next(0);
+        if plain == text.len() {
+            return false;
+        }
+        self.copy_into(text, plain, specials, out, map);
+        true
+    }
+
+    /// [`Normalizer::text_into_after`] with the search for the bytes to
+    /// change already set up (for any start at or before `plain`).
+    fn copy_into(
+        &self,
+        text: &str,
+        plain: usize,
+        mut specials: Specials<'_>,
+        out: &mut String,
+        map: &mut OffsetMap,
+    ) {
         out.clear();
         map.clear();
         out.reserve(text.len());
         let bytes = text.as_bytes();
         out.push_str(&text[..plain]);
         let mut i = plain;
-        let mut specials = Specials::new(text, plain);
         while i < bytes.len() {
             if !self.lowercase {
                 // Copy everything up to the next byte that may change: the
@@ -652,6 +682,41 @@ mod tests {
             for p in 0..=out.len() {
                 assert_eq!(map.start(p), expected_map.start(p));
                 assert_eq!(map.end(p), expected_map.end(p));
+            }
+        }
+    }
+
+    #[test]
+    fn if_changed_normalises_or_reports_the_fast_path() {
+        for n in [
+            Normalizer::default(),
+            Normalizer {
+                fold_diacritics: true,
+                lowercase: false,
+            },
+            Normalizer {
+                fold_diacritics: false,
+                lowercase: true,
+            },
+        ] {
+            for text in [
+                "Xi  Jinping and  Putin",
+                "plain",
+                "a\n\nb’s",
+                "",
+                "Türkiye",
+                "A\tB",
+            ] {
+                let (expected, expected_map) = normalise(n, text);
+                let (mut out, mut map) = ("untouched".to_string(), OffsetMap::default());
+                if n.text_into_if_changed(text, &mut out, &mut map) {
+                    assert_eq!(out, expected, "{text:?}");
+                    assert_eq!(map.anchors, expected_map.anchors, "{text:?}");
+                } else {
+                    assert_eq!(out, "untouched");
+                    assert_eq!(expected, text, "{text:?} changes");
+                    assert!(n.is_noop(text));
+                }
             }
         }
     }

@@ -691,20 +691,19 @@ impl Tagger {
             return Vec::new();
         };
         let mut mentions = Vec::new();
-        let plain = self.normalizer.first_change(text);
-        let is_noop = plain == text.len();
-        if is_noop {
-            self.scan(matcher, text, None, &mut mentions);
-        } else {
-            SCRATCH.with(|scratch| {
-                let mut scratch = scratch.borrow_mut();
-                let Scratch { text: norm, map } = &mut *scratch;
-                // The plain prefix is copied, not scanned again.
-                self.normalizer.text_into_after(text, plain, norm, map);
+        let is_noop = SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { text: norm, map } = &mut *scratch;
+            if self.normalizer.text_into_if_changed(text, norm, map) {
                 let map = (!map.is_identity()).then_some(&*map);
                 self.scan(matcher, norm, map, &mut mentions);
-            });
-        }
+                false
+            } else {
+                // The fast path: the automaton runs on the text itself.
+                self.scan(matcher, text, None, &mut mentions);
+                true
+            }
+        });
         if !mentions.is_empty() {
             // In ASCII text char offsets are byte offsets (the fast path has
             // seen only ASCII; otherwise one quick check).
