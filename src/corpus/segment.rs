@@ -283,15 +283,27 @@ const PARAGRAPH_SEPARATOR: &[u8] = &[0x80, 0xA9];
 
 /// Gives `text[start..end]` trimmed to `f`, if anything is left.
 fn push_trimmed(text: &str, start: usize, end: usize, f: &mut impl FnMut(Span)) {
-    let s = &text[start..end];
-    let t = s.trim_start();
-    let start = start + (s.len() - t.len());
-    let t = t.trim_end();
-    if !t.is_empty() {
-        f(Span {
-            start,
-            end: start + t.len(),
-        });
+    // ASCII whitespace byte by byte (the usual single space or line break);
+    // `str::trim_*` from the first non-ASCII byte on, for Unicode spaces.
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let b = text.as_bytes();
+    let mut start = start;
+    while start < end && is_space(b[start]) {
+        start += 1;
+    }
+    if start < end && b[start] >= 0x80 {
+        let s = &text[start..end];
+        start += s.len() - s.trim_start().len();
+    }
+    let mut end = end;
+    while end > start && is_space(b[end - 1]) {
+        end -= 1;
+    }
+    if end > start && b[end - 1] >= 0x80 {
+        end = start + text[start..end].trim_end().len();
+    }
+    if end > start {
+        f(Span { start, end });
     }
 }
 
@@ -1175,6 +1187,23 @@ mod tests {
         ) {
             check_invariants(&text, &sentences(&text))?;
             check_invariants(&text, &paragraphs(&text))?;
+        }
+
+        #[test]
+        fn trimming_equals_str_trim(
+            text in "[ \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2028}\u{3000}aé]{0,12}",
+            cut in 0usize..12,
+        ) {
+            let cut = (0..=cut.min(text.len())).rev().find(|&c| text.is_char_boundary(c)).unwrap();
+            let mut spans = Vec::new();
+            push_trimmed(&text, cut, text.len(), &mut |s| spans.push(s));
+            let t = text[cut..].trim();
+            if t.is_empty() {
+                prop_assert!(spans.is_empty());
+            } else {
+                let start = cut + text[cut..].len() - text[cut..].trim_start().len();
+                prop_assert_eq!(spans, vec![Span { start, end: start + t.len() }]);
+            }
         }
 
         #[test]
