@@ -13,6 +13,8 @@ writes into CACHE_DIR/data:
   1,000,000 aliases;
 - GAZ.forms.txt: every alias and, for aliases of 3+ letters with a lower-case
   letter, its ALL-CAPS form (the smart-case list the peers match);
+- GAZ.upper-forms.txt: the same without the forms that start with an ASCII
+  lower-case letter (`the Abode of Peace`, `al-Qaeda`);
 - sizes.json: the alias and form counts of each gazetteer.
 
 Data: the speeches are public domain (U.S. government works); GeoNames data
@@ -129,7 +131,9 @@ def main() -> None:
                     f.write(json.dumps({**d, "id": f"{d['id']}#{k}"}, ensure_ascii=False) + "\n")
 
     sizes_path = out / "sizes.json"
-    if sizes_path.exists():
+    names = ["small", "medium", "large", "million"]
+    # Made by an older prepare.py when a file of this one is missing.
+    if sizes_path.exists() and all((out / f"{n}.upper-forms.txt").exists() for n in names):
         return
     small = countries(dl)
     gazetteers = {
@@ -138,11 +142,17 @@ def main() -> None:
         "large": small + cities(dl, "cities15000", alternates=True),
         "million": cities(dl, "cities500", alternates=True, max_aliases=1_000_000),
     }
+    assert list(gazetteers) == names
     sizes = {}
     for name, rows in gazetteers.items():
         aliases = write_gazetteer(out / f"{name}.csv", rows)
         forms = smart_case_forms(aliases)
         (out / f"{name}.forms.txt").write_text("\n".join(forms) + "\n", encoding="utf-8")
+        # Without the forms that start with an ASCII lower-case letter: the
+        # bare scan's floor when those few are searched apart, as the tagger
+        # does (a bare scan over these misses their hits).
+        upper = [f for f in forms if not ("a" <= f[0] <= "z")]
+        (out / f"{name}.upper-forms.txt").write_text("\n".join(upper) + "\n", encoding="utf-8")
         sizes[name] = {"entities": len(rows), "aliases": len(aliases), "forms": len(forms)}
         print(f"{name}: {len(rows)} entities, {len(aliases)} aliases, {len(forms)} smart-case forms",
               file=sys.stderr)
