@@ -239,6 +239,18 @@ struct PairTally {
     first: Option<Date>,
     last: Option<Date>,
     evidence: Vec<String>,
+    /// [`prefix_key`] of the last evidence id once `evidence` is full.
+    last_key: u64,
+}
+
+/// The first eight bytes of `id` as a big-endian number, zero-padded:
+/// `prefix_key(a) > prefix_key(b)` implies `a > b` (equal keys tell
+/// nothing), so most evidence checks need no string comparison.
+fn prefix_key(id: &str) -> u64 {
+    let mut bytes = [0; 8];
+    let n = id.len().min(8);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 fn widen(first: &mut Option<Date>, last: &mut Option<Date>, date: Option<Date>) {
@@ -282,6 +294,7 @@ impl PairTally {
 
 impl IndexLayer {
     fn add(&mut self, doc: &DocumentCounts, evidence: usize) {
+        let id_key = prefix_key(&doc.id);
         self.totals.documents += 1;
         self.totals.scopes += doc.scopes;
         self.totals.mentions += doc.mentions;
@@ -297,8 +310,19 @@ impl IndexLayer {
             pair.cooccurrences += cooccurrences;
             pair.documents += 1;
             widen(&mut pair.first, &mut pair.last, doc.date);
-            if evidence > 0 {
+            // A full list whose last id is smaller keeps its ids: told by
+            // the prefix keys for most documents (this check runs for every
+            // pair of every document).
+            let is_full = pair.evidence.len() >= evidence;
+            if evidence > 0 && !(is_full && id_key > pair.last_key) {
                 add_evidence(&mut pair.evidence, &doc.id, evidence);
+                if let Some(last) = pair
+                    .evidence
+                    .last()
+                    .filter(|_| pair.evidence.len() >= evidence)
+                {
+                    pair.last_key = prefix_key(last);
+                }
             }
         }
     }
@@ -447,5 +471,24 @@ pub(super) fn count_document(
         mentions: mentions.len() as u64,
         nodes,
         pairs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_key;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A larger key means a larger string (byte order), never the reverse.
+        #[test]
+        fn prefix_keys_order_like_strings(a in "[\\x00a-c\u{e9}]{0,10}", b in "[\\x00a-c\u{e9}]{0,10}") {
+            if prefix_key(&a) > prefix_key(&b) {
+                prop_assert!(a > b);
+            }
+            if a.len() <= 8 && b.len() <= 8 && !a.contains('\0') && !b.contains('\0') {
+                prop_assert_eq!(prefix_key(&a).cmp(&prefix_key(&b)), a.cmp(&b));
+            }
+        }
     }
 }
