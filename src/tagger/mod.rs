@@ -75,12 +75,15 @@
 //! `al-Qaeda`, `el Raval`) slow daachorse down out of proportion: its
 //! prefilter skips bytes that start no pattern, and with them every `t`, `a`
 //! or `e` of running text starts one. Up to 64 such patterns are searched
-//! apart, by aho-corasick (a SIMD prefilter for a small set), and the two
-//! streams of hits are merged (`Split`). On the 240 MB State of the Union
-//! corpus (`comention tag --threads 1`, old and new builds interleaved, 3
-//! runs, output identical) this took small from 1.05 to 0.92 s (10
-//! lower-case forms among 2,354) and medium from 1.64 to 1.36 s (42 among
-//! 66,575); dropping those aliases altogether would give 0.85 and 1.21 s.
+//! apart and the two streams of hits are merged (`Split`). On the 240 MB
+//! State of the Union corpus (`comention tag --threads 1`, old and new
+//! builds interleaved, 3 runs, output identical) this took small from 1.05
+//! to 0.92 s (10 lower-case forms among 2,354) and medium from 1.64 to
+//! 1.36 s (42 among 66,575). Searched by their first bytes (aho-corasick's
+//! Teddy), those few patterns still stopped at every `the ` (11% of a
+//! small run); each is now found by its least English-looking window
+//! (`Abod` in `the Abode of Peace`, `lower` module), which took small to
+//! 0.79–0.88 s and medium to 1.23–1.28 s in the same kind of run.
 //!
 //! After a rejected candidate, every automaton resumes past the rest of the
 //! word it started in (a pattern that starts inside a word fails the
