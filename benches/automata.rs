@@ -22,6 +22,8 @@
 
 use std::time::Instant;
 
+mod common;
+
 use comention::tagger::{Automaton, TaggerBuilder};
 use comention::Gazetteer;
 use daachorse::{
@@ -85,7 +87,7 @@ fn bare(forms: &str, corpus: &str, args: &[String]) {
         let t = Instant::now();
         hits = texts
             .iter()
-            .map(|text| bare_hits(&automaton, text.as_bytes()))
+            .map(|text| common::daachorse_restart_hits(&automaton, text.as_bytes()))
             .sum::<usize>();
         best = best.min(t.elapsed().as_secs_f64());
     }
@@ -95,20 +97,6 @@ fn bare(forms: &str, corpus: &str, args: &[String]) {
         bytes as f64 / 1e6 / best,
         bytes as f64 / 1e6,
     );
-}
-
-/// Hits on ASCII word boundaries, one daachorse search per hit.
-fn bare_hits(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u8]) -> usize {
-    let mut hits = 0;
-    let mut at = 0;
-    while let Some(hit) = automaton.leftmost_find_iter(&text[at..]).next() {
-        let (start, end) = (at + hit.start(), at + hit.end());
-        let before = start > 0 && text[start - 1].is_ascii_alphanumeric();
-        let after = end < text.len() && text[end].is_ascii_alphanumeric();
-        hits += usize::from(!before && !after);
-        at = end;
-    }
-    hits
 }
 
 fn main() {

@@ -28,13 +28,9 @@ use daachorse::{
     DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
 };
 
-/// Whether the hit `text[start..end]` has an ASCII word boundary at both ends.
-#[inline(always)]
-fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
-    let before = start > 0 && text[start - 1].is_ascii_alphanumeric();
-    let after = end < text.len() && text[end].is_ascii_alphanumeric();
-    !before && !after
-}
+mod common;
+
+use common::{daachorse_restart_hits, is_whole_word};
 
 fn daachorse(patterns: &[&str]) -> DoubleArrayAhoCorasick<u32> {
     DoubleArrayAhoCorasickBuilder::new()
@@ -49,20 +45,6 @@ fn scan_daachorse(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u8]) -> usize
         .leftmost_find_iter(text)
         .filter(|hit| is_whole_word(text, hit.start(), hit.end()))
         .count()
-}
-
-/// Whole-word hits of daachorse, one search per hit (as the tagger searches).
-fn scan_daachorse_restart(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u8]) -> usize {
-    let mut hits = 0;
-    let mut at = 0;
-    while let Some(hit) = automaton.leftmost_find_iter(&text[at..]).next() {
-        let (start, end) = (at + hit.start(), at + hit.end());
-        if is_whole_word(text, start, end) {
-            hits += 1;
-        }
-        at = end;
-    }
-    hits
 }
 
 /// Whole-word hits of an aho-corasick automaton over the whole text.
@@ -98,7 +80,7 @@ fn main() {
     let text = std::fs::read(corpus).expect("the corpus reads");
     let hits = match mode.as_str() {
         "daachorse" => scan_daachorse(&daachorse(&patterns), &text),
-        "daachorse-restart" => scan_daachorse_restart(&daachorse(&patterns), &text),
+        "daachorse-restart" => daachorse_restart_hits(&daachorse(&patterns), &text),
         "aho-corasick-dfa" => {
             scan_aho_corasick(&aho_corasick(&patterns, AhoCorasickKind::DFA), &text)
         }

@@ -326,13 +326,7 @@ fn bare_all(articles: &[String]) -> usize {
     for article in articles {
         let text = black_box(article.as_bytes());
         for hit in ac.find_iter(text) {
-            let before = hit.start().checked_sub(1).map(|i| text[i]);
-            let after = text.get(hit.end()).copied();
-            if !before.is_some_and(|b| b.is_ascii_alphanumeric())
-                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
-            {
-                count += 1;
-            }
+            count += usize::from(common::is_whole_word(text, hit.start(), hit.end()));
         }
     }
     count
@@ -345,19 +339,7 @@ fn bare_daac_all(articles: &[String]) -> usize {
     let automaton = &*BARE_DAAC;
     let mut count = 0;
     for article in articles {
-        let text = black_box(article.as_bytes());
-        let mut at = 0;
-        while let Some(hit) = automaton.leftmost_find_iter(&text[at..]).next() {
-            let (start, end) = (at + hit.start(), at + hit.end());
-            let before = start.checked_sub(1).map(|i| text[i]);
-            let after = text.get(end).copied();
-            if !before.is_some_and(|b| b.is_ascii_alphanumeric())
-                && !after.is_some_and(|b| b.is_ascii_alphanumeric())
-            {
-                count += 1;
-            }
-            at = end;
-        }
+        count += common::daachorse_restart_hits(automaton, black_box(article.as_bytes()));
     }
     count
 }

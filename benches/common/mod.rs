@@ -1,5 +1,8 @@
 //! What the benchmarks share: a deterministic random number generator, so
-//! that every run and every machine benchmarks the same generated input.
+//! that every run and every machine benchmarks the same generated input,
+//! and the bare daachorse scan that the tagger's cost is measured against.
+
+use daachorse::DoubleArrayAhoCorasick;
 
 /// SplitMix64.
 pub struct Rng(pub u64);
@@ -24,4 +27,32 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+}
+
+/// Whether the hit `text[start..end]` has an ASCII word boundary at both
+/// ends (neither the byte before nor the byte at `end` is an ASCII letter or
+/// digit).
+#[allow(dead_code)]
+#[inline(always)]
+pub fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
+    let before = start > 0 && text[start - 1].is_ascii_alphanumeric();
+    let after = end < text.len() && text[end].is_ascii_alphanumeric();
+    !before && !after
+}
+
+/// Whole-word hits of a leftmost-longest daachorse automaton in `text`,
+/// one search per hit as the tagger searches (a new iterator keeps
+/// daachorse's prefilter on; one iterator over a whole file shuts it once
+/// its skips stop paying off).
+#[allow(dead_code)]
+#[inline]
+pub fn daachorse_restart_hits(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u8]) -> usize {
+    let mut hits = 0;
+    let mut at = 0;
+    while let Some(hit) = automaton.leftmost_find_iter(&text[at..]).next() {
+        let (start, end) = (at + hit.start(), at + hit.end());
+        hits += usize::from(is_whole_word(text, start, end));
+        at = end;
+    }
+    hits
 }
