@@ -344,7 +344,8 @@ pub struct Tagger {
 #[derive(Debug, Clone)]
 enum Matcher {
     AhoCorasick(AhoCorasick),
-    Daachorse(Split),
+    /// Boxed: far larger than the others (clippy's large_enum_variant).
+    Daachorse(Box<Split>),
     Trie(trie::Trie),
 }
 
@@ -622,7 +623,7 @@ impl Tagger {
                         (&buf.as_bytes()[start as usize..(start + len) as usize], p)
                     })
                     .collect();
-                let _ = set.set(Matcher::Daachorse(Split::new(&entries)));
+                let _ = set.set(Matcher::Daachorse(Box::new(Split::new(&entries))));
             });
             slot
         });
@@ -635,7 +636,7 @@ impl Tagger {
             let keys = entries.iter().map(|(k, _)| *k);
             match automaton {
                 Automaton::Trie => Matcher::Trie(trie::Trie::new(&keys.collect::<Vec<_>>())),
-                Automaton::Daachorse => Matcher::Daachorse(Split::new(&entries)),
+                Automaton::Daachorse => Matcher::Daachorse(Box::new(Split::new(&entries))),
                 _ => {
                     let kind = if entries.len() <= DFA_MAX_PATTERNS {
                         AhoCorasickKind::DFA
@@ -721,20 +722,20 @@ impl Tagger {
     fn scan(&self, matcher: &Matcher, norm: &str, map: Option<&OffsetMap>, out: &mut Vec<Mention>) {
         match matcher {
             Matcher::AhoCorasick(automaton) => self.scan_leftmost(automaton, norm, map, out),
-            Matcher::Daachorse(Split { main, lower: None }) => {
-                self.scan_leftmost(main, norm, map, out)
-            }
-            Matcher::Daachorse(Split {
-                main,
-                lower: Some(lower),
-            }) => {
-                let split = SplitScan {
+            Matcher::Daachorse(split) => match &**split {
+                Split { main, lower: None } => self.scan_leftmost(main, norm, map, out),
+                Split {
                     main,
-                    lower,
-                    next: std::cell::Cell::new(None),
-                };
-                self.scan_leftmost(&split, norm, map, out)
-            }
+                    lower: Some(lower),
+                } => {
+                    let split = SplitScan {
+                        main,
+                        lower,
+                        next: std::cell::Cell::new(None),
+                    };
+                    self.scan_leftmost(&split, norm, map, out)
+                }
+            },
             Matcher::Trie(trie) => trie.scan(norm, |start, candidates| {
                 if boundary::in_url(norm, start) {
                     return None;
