@@ -89,8 +89,7 @@ impl Trie {
             }
             let links = &mut trie.nodes[node as usize];
             links.first_child = count(first);
-            links.children =
-                u16::try_from(trie.label.len() - first).expect("at most 256 children");
+            links.children = u16::try_from(trie.label.len() - first).expect("at most 256 children");
         }
         let (first, n) = (
             trie.nodes[0].first_child as usize,
