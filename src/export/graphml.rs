@@ -147,7 +147,9 @@ pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "    </node>")?;
     }
-    for edge in &graph.edges {
+    // Edges are most of a large network's bytes: rendered in parallel, in
+    // order.
+    super::write_in_order(&graph.edges, out, |_, edge, out| {
         let (s, t) = endpoints(graph, edge);
         writeln!(
             out,
@@ -168,8 +170,8 @@ pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
                 data(out, "e", &format!("{name}_{slice}"), &v)?;
             }
         }
-        writeln!(out, "    </edge>")?;
-    }
+        writeln!(out, "    </edge>")
+    })?;
     writeln!(out, "  </graph>")?;
     writeln!(out, "</graphml>")?;
     out.flush()

@@ -219,6 +219,42 @@ impl Value<'_> {
 }
 
 /// Shortest round-trip notation, always with a `.` or exponent (`2.0`, `1e-7`).
+/// Items rendered per parallel task by [`write_in_order`].
+const RENDER_CHUNK: usize = 512;
+/// Tasks rendered before their bytes are written (bounds the memory held).
+const RENDER_TASKS: usize = 64;
+
+/// Renders `items` in parallel, chunk by chunk, and writes the bytes in
+/// item order: the output equals rendering them one after the other into
+/// `out`, on any number of threads. At most `RENDER_CHUNK * RENDER_TASKS`
+/// items' bytes are held at once.
+pub(crate) fn write_in_order<T: Sync>(
+    items: &[T],
+    out: &mut dyn std::io::Write,
+    render: impl Fn(usize, &T, &mut dyn std::io::Write) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    for (group_index, group) in items.chunks(RENDER_CHUNK * RENDER_TASKS).enumerate() {
+        let first = group_index * RENDER_CHUNK * RENDER_TASKS;
+        let parts: Vec<Vec<u8>> = group
+            .par_chunks(RENDER_CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut bytes = Vec::new();
+                for (k, item) in chunk.iter().enumerate() {
+                    render(first + c * RENDER_CHUNK + k, item, &mut bytes)
+                        .expect("writing to a Vec cannot fail");
+                }
+                bytes
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part)?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn float(x: f64) -> String {
     format!("{x:?}")
 }
