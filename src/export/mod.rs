@@ -218,7 +218,6 @@ impl Value<'_> {
     }
 }
 
-/// Shortest round-trip notation, always with a `.` or exponent (`2.0`, `1e-7`).
 /// Items rendered per parallel task by [`write_in_order`].
 const RENDER_CHUNK: usize = 512;
 /// Tasks rendered before their bytes are written (bounds the memory held).
@@ -255,6 +254,7 @@ pub(crate) fn write_in_order<T: Sync>(
     Ok(())
 }
 
+/// Shortest round-trip notation, always with a `.` or exponent (`2.0`, `1e-7`).
 pub(crate) fn float(x: f64) -> String {
     format!("{x:?}")
 }
