@@ -8,6 +8,7 @@
 //! 4180 and neutralises spreadsheet formulas unless `raw` is set
 //! (see [`cell::spreadsheet_safe`](super::cell::spreadsheet_safe)).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::cell::spreadsheet_safe;
@@ -112,8 +113,17 @@ pub fn render(
     options: &MentionOptions,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    Renderer::new(tagger, *options).render(doc, mentions, out)
+    // No table of every entity's fields for one document's records.
+    Renderer {
+        tagger,
+        options: *options,
+        entity_fields: Vec::new(),
+    }
+    .render(doc, mentions, out)
 }
+
+/// `expect` message for writes into a `Vec`.
+const INFALLIBLE: &str = "writing to a Vec cannot fail";
 
 /// Writes mention records for one tagger and one set of options, keeping
 /// each entity's escaped JSON fields once made (shared by threads).
@@ -135,7 +145,8 @@ pub fn render(
 pub struct Renderer<'t> {
     tagger: &'t Tagger,
     options: MentionOptions,
-    /// Per entity, once needed: `,"entity":…,"type":…,"name":…,"text":`.
+    /// Per entity, once needed: `,"entity":…,"type":…,"name":…,"text":`
+    /// (empty: made anew for each record, see [`render`]).
     entity_fields: Vec<OnceLock<Box<[u8]>>>,
 }
 
@@ -170,7 +181,6 @@ impl<'t> Renderer<'t> {
     /// escaped by serde_json (the tests check the bytes against serde_json
     /// serialising a whole record).
     fn render_jsonl(&self, doc: &Document, mentions: &[Mention], out: &mut Vec<u8>) {
-        const INFALLIBLE: &str = "writing to a Vec cannot fail";
         if mentions.is_empty() {
             return;
         }
@@ -179,7 +189,7 @@ impl<'t> Renderer<'t> {
         out.reserve(mentions.len() * (doc_field.len() + 160));
         for m in mentions {
             out.extend_from_slice(&doc_field);
-            out.extend_from_slice(self.entity_fields(m.entity));
+            out.extend_from_slice(&self.entity_fields(m.entity));
             serde_json::to_writer(&mut *out, m.text(&doc.text)).expect(INFALLIBLE);
             let mut number = itoa::Buffer::new();
             for (field, value) in [
@@ -205,19 +215,22 @@ impl<'t> Renderer<'t> {
     }
 
     /// The escaped entity, type and name fields of entity `index`.
-    fn entity_fields(&self, index: u32) -> &[u8] {
-        self.entity_fields[index as usize].get_or_init(|| {
+    fn entity_fields(&self, index: u32) -> Cow<'_, [u8]> {
+        let make = || {
             let entity = &self.tagger.gazetteer().entities()[index as usize];
             let mut fields = b",\"entity\":".to_vec();
-            let infallible = "writing to a Vec cannot fail";
-            serde_json::to_writer(&mut fields, &entity.id).expect(infallible);
+            serde_json::to_writer(&mut fields, &entity.id).expect(INFALLIBLE);
             fields.extend_from_slice(b",\"type\":");
-            serde_json::to_writer(&mut fields, &entity.kind).expect(infallible);
+            serde_json::to_writer(&mut fields, &entity.kind).expect(INFALLIBLE);
             fields.extend_from_slice(b",\"name\":");
-            serde_json::to_writer(&mut fields, &entity.name).expect(infallible);
+            serde_json::to_writer(&mut fields, &entity.name).expect(INFALLIBLE);
             fields.extend_from_slice(b",\"text\":");
-            fields.into_boxed_slice()
-        })
+            fields
+        };
+        match self.entity_fields.get(index as usize) {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| make().into_boxed_slice())),
+            None => Cow::Owned(make()),
+        }
     }
 
     fn render_csv(&self, doc: &Document, mentions: &[Mention], out: &mut Vec<u8>) -> Result<()> {
@@ -368,7 +381,11 @@ mod tests {
             renderer.render(&doc, &mentions, &mut out).unwrap();
             let mut expected = reference(&doc, &tagger, &mentions, context);
             expected.extend_from_within(..);
-            prop_assert_eq!(String::from_utf8(out.clone()).unwrap(), String::from_utf8(expected).unwrap());
+            prop_assert_eq!(String::from_utf8(out.clone()).unwrap(), String::from_utf8(expected.clone()).unwrap());
+            // The free function, which keeps no table, writes the same.
+            let mut free = Vec::new();
+            render(&doc, &tagger, &mentions, &options, &mut free).unwrap();
+            prop_assert_eq!(&free[..], &expected[..expected.len() / 2]);
             for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 serde_json::from_slice::<serde_json::Value>(line).unwrap();
             }
