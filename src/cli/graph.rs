@@ -192,7 +192,6 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     let tagger = g
         .builder()
         .sentences(matches!(args.scope, Scope::Sentence | Scope::Paragraph))
-        .build_in_background(rayon::current_num_threads() > 1)
         .build(&gazetteer);
     let matching = format!(
         "case={:?};fold_diacritics={};adjectives={}",

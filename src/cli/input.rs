@@ -69,16 +69,17 @@ impl InputArgs {
         }
     }
 
-    /// Sizes rayon's global pool to `--threads`. One command per process:
-    /// the global pool is ours to size; it can only be built once, and later
-    /// calls keep the first size.
+    /// Sizes rayon's global pool to `--threads`; `cli::run` calls it before
+    /// the command loads anything. One command per process: the global pool
+    /// is ours to size; it can only be built once.
     pub fn start_pool(&self) {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(self.threads.unwrap_or(0))
             .build_global();
     }
 
-    /// Reads every document: `map` runs in parallel on `--threads` threads,
+    /// Reads every document: `map` runs in parallel on the global pool
+    /// (sized to `--threads` by [`InputArgs::start_pool`]),
     /// `sink` gets each document and its result in input order. Warnings are
     /// printed as they come (or end the run under `--strict`); a progress bar
     /// shows on a terminal. Call [`InputArgs::exit_code`] with the summary
@@ -88,7 +89,6 @@ impl InputArgs {
         map: impl Fn(&Document) -> T + Sync,
         mut sink: impl FnMut(Document, T) -> anyhow::Result<()>,
     ) -> anyhow::Result<Summary> {
-        self.start_pool();
         let inputs = self.inputs();
         let options = self.read_options();
         let reporter = Reporter::new(self.strict, self.quiet);

@@ -151,22 +151,19 @@ impl GazetteerArgs {
             CaseArg::Sensitive => comention::tagger::Case::Sensitive,
             CaseArg::Insensitive => comention::tagger::Case::Insensitive,
         };
+        // With more than one thread (`run` sizes the pool first), a large
+        // gazetteer's daachorse automaton is built on its own thread while
+        // the trie tags the first documents.
         comention::tagger::TaggerBuilder::new()
             .case(case)
             .fold_diacritics(self.fold_diacritics)
             .adjectives(!self.no_adjectives)
+            .build_in_background(rayon::current_num_threads() > 1)
     }
 
     /// Loads the gazetteer and builds the tagger with these options.
-    /// With more than one thread (the pool is sized before this runs), a
-    /// large gazetteer's daachorse automaton is built on its own thread
-    /// while the trie tags the first documents.
     pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
-        let in_background = rayon::current_num_threads() > 1;
-        Ok(self
-            .builder()
-            .build_in_background(in_background)
-            .build(&self.load()?))
+        Ok(self.builder().build(&self.load()?))
     }
 }
 
