@@ -28,8 +28,8 @@ pub(super) struct Lower {
     /// longest anchor at a place), `offset` being where the anchor starts in
     /// the pattern.
     owners: Vec<Vec<(u32, u32)>>,
-    /// The patterns, by slot.
-    keys: Vec<Box<[u8]>>,
+    /// The patterns, by slot, with the value a hit of each reports.
+    keys: Vec<(Box<[u8]>, u32)>,
     /// The largest offset of an anchor in its pattern.
     max_offset: usize,
 }
@@ -63,13 +63,13 @@ fn anchor(key: &[u8]) -> (usize, usize) {
 }
 
 impl Lower {
-    /// Builds the search over `keys` (non-empty, distinct); hits name a key
-    /// by its index in `keys`.
-    pub(super) fn new(keys: &[&[u8]]) -> Lower {
+    /// Builds the search over `keys` (non-empty, distinct patterns, each
+    /// with the value its hits report).
+    pub(super) fn new(keys: &[(&[u8], u32)]) -> Lower {
         let mut anchors: Vec<&[u8]> = Vec::new();
         let mut own: Vec<Vec<(u32, u32)>> = Vec::new();
         let mut max_offset = 0;
-        for (slot, key) in keys.iter().enumerate() {
+        for (slot, (key, _)) in keys.iter().enumerate() {
             let (offset, len) = anchor(key);
             let window = &key[offset..offset + len];
             let owner = (
@@ -102,13 +102,19 @@ impl Lower {
                 .build(&anchors)
                 .expect("a few short non-empty anchors"),
             owners,
-            keys: keys.iter().map(|k| Box::from(*k)).collect(),
+            keys: keys.iter().map(|&(k, v)| (Box::from(k), v)).collect(),
             max_offset,
         }
     }
 
+    /// How many patterns the search holds.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
     /// The leftmost-longest hit of the patterns inside `text[from..to]`, as
-    /// `(start, end, slot)`.
+    /// `(start, end, value)`.
     pub(super) fn find(
         &self,
         text: &[u8],
@@ -127,7 +133,7 @@ impl Lower {
                 let Some(start) = hit.start().checked_sub(offset as usize) else {
                     continue;
                 };
-                let key = &self.keys[slot as usize];
+                let (key, value) = &self.keys[slot as usize];
                 let end = start + key.len();
                 if start < from || end > to || text[start..end] != **key {
                     continue;
@@ -136,7 +142,7 @@ impl Lower {
                     start < best_start || (start == best_start && end > best_end)
                 });
                 if is_better {
-                    best = Some((start, end, slot as usize));
+                    best = Some((start, end, *value as usize));
                 }
             }
             at = hit.start() + 1;
@@ -164,7 +170,9 @@ mod tests {
 
     #[test]
     fn finds_leftmost_longest() {
-        let lower = Lower::new(&[b"the Abode", b"the Abode of Peace", b"al-Qaeda", b"he Ab"]);
+        let keys: [&[u8]; 4] = [b"the Abode", b"the Abode of Peace", b"al-Qaeda", b"he Ab"];
+        let values: Vec<(&[u8], u32)> = keys.iter().zip(0..).map(|(&k, v)| (k, v)).collect();
+        let lower = Lower::new(&values);
         let text = b"in the Abode of Peace, al-Qaeda";
         assert_eq!(lower.find(text, 0, text.len()), Some((3, 21, 1)));
         // Too short a range for the long one: the shorter at the same start.
@@ -190,7 +198,8 @@ mod tests {
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&keys)
                 .unwrap();
-            let lower = Lower::new(&keys);
+            let values: Vec<(&[u8], u32)> = keys.iter().zip(0..).map(|(&k, v)| (k, v)).collect();
+            let lower = Lower::new(&values);
             let text = text.as_bytes();
             let from = from.min(text.len());
             let to = (from + len).min(text.len());

@@ -374,15 +374,9 @@ const LOWER_APART_MAX: usize = 64;
 #[derive(Debug, Clone)]
 struct Split {
     main: Daac,
-    lower: Option<Lower>,
-}
-
-/// The patterns taken out of [`Split::main`]: their search and, for each of
-/// them, the tagger's pattern index.
-#[derive(Debug, Clone)]
-struct Lower {
-    automaton: lower::Lower,
-    patterns: Vec<u32>,
+    /// The patterns taken out of `main`, reporting the tagger's pattern
+    /// indices.
+    lower: Option<lower::Lower>,
 }
 
 impl Split {
@@ -404,16 +398,13 @@ impl Split {
                 .expect("aliases are unique, non-empty and fewer than 2^24"),
         );
         let lower = apart.then(|| {
-            let (keys, patterns): (Vec<&[u8]>, Vec<u32>) = entries
+            let keys: Vec<(&[u8], u32)> = entries
                 .iter()
                 .enumerate()
                 .filter(|(_, (k, _))| is_lower(k))
                 .map(|(i, (k, _))| (*k, index(i)))
-                .unzip();
-            Lower {
-                automaton: lower::Lower::new(&keys),
-                patterns,
-            }
+                .collect();
+            lower::Lower::new(&keys)
         });
         Split { main, lower }
     }
@@ -427,7 +418,7 @@ type Hit = (usize, usize, usize);
 /// per hit of the main automaton.
 struct SplitScan<'a> {
     main: &'a Daac,
-    lower: &'a Lower,
+    lower: &'a lower::Lower,
     /// `(from, hit)`: the leftmost-longest lower-case hit in `from..` of the
     /// whole text.
     next: std::cell::Cell<Option<(usize, Option<Hit>)>>,
@@ -446,11 +437,7 @@ impl Leftmost for SplitScan<'_> {
                 hit
             }
             _ => {
-                let hit = self
-                    .lower
-                    .automaton
-                    .find(text, from, to)
-                    .map(|(start, end, p)| (start, end, self.lower.patterns[p] as usize));
+                let hit = self.lower.find(text, from, to);
                 if to == text.len() {
                     self.next.set(Some((from, hit)));
                 }

@@ -485,7 +485,7 @@ fn lower_case_aliases_searched_apart_merge_in_order() {
     let Some(Matcher::Daachorse(split)) = &TaggerBuilder::new().build(&gaz).matcher else {
         panic!("daachorse at this size");
     };
-    assert_eq!(split.lower.as_ref().map(|l| l.patterns.len()), Some(2));
+    assert_eq!(split.lower.as_ref().map(|l| l.len()), Some(2));
 }
 
 #[test]
