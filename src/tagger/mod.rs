@@ -580,7 +580,7 @@ impl Tagger {
                 });
             }
         }
-        let text_of = |o: &Offer| &buf.as_bytes()[o.start as usize..(o.start + o.len) as usize];
+        let text_of = |o: &Offer| offer_text(&buf, o);
         // In parallel: a large gazetteer spends a quarter of its build here.
         // The order is total (`order` is unique), so the result is the same
         // on any number of threads.
@@ -592,59 +592,33 @@ impl Tagger {
                 .then(a.order.cmp(&b.order))
         });
         offers.dedup_by(|later, first| text_of(later) == text_of(first));
-        let entries: Vec<(&[u8], Pattern)> =
-            offers.iter().map(|o| (text_of(o), o.pattern)).collect();
+        let entries = form_entries(&buf, &offers);
         let automaton = match options.automaton {
             Automaton::Auto if entries.len() > TRIE_MIN_PATTERNS => Automaton::Trie,
             Automaton::Auto => Automaton::Daachorse,
             chosen => chosen,
         };
+        // The trie now, daachorse on a thread of its own.
         let in_background = options.background
             && options.automaton == Automaton::Auto
             && automaton == Automaton::Daachorse
             && entries.len() >= BACKGROUND_MIN_PATTERNS;
-        let later = in_background.then(|| {
-            let slot = Arc::new(OnceLock::new());
-            let keys: Vec<(u32, u32, Pattern)> =
-                offers.iter().map(|o| (o.start, o.len, o.pattern)).collect();
-            let buf = buf.clone();
-            let set = Arc::clone(&slot);
-            std::thread::spawn(move || {
-                let entries: Vec<(&[u8], Pattern)> = keys
-                    .iter()
-                    .map(|&(start, len, p)| {
-                        (&buf.as_bytes()[start as usize..(start + len) as usize], p)
-                    })
-                    .collect();
-                let _ = set.set(Matcher::Daachorse(Box::new(Split::new(&entries))));
-            });
-            slot
-        });
-        let automaton = if in_background {
+        let now = if in_background {
             Automaton::Trie
         } else {
             automaton
         };
-        let matcher = (!entries.is_empty()).then(|| {
-            let keys = entries.iter().map(|(k, _)| *k);
-            match automaton {
-                Automaton::Trie => Matcher::Trie(trie::Trie::new(&keys.collect::<Vec<_>>())),
-                Automaton::Daachorse => Matcher::Daachorse(Box::new(Split::new(&entries))),
-                _ => {
-                    let kind = if entries.len() <= DFA_MAX_PATTERNS {
-                        AhoCorasickKind::DFA
-                    } else {
-                        AhoCorasickKind::ContiguousNFA
-                    };
-                    Matcher::AhoCorasick(
-                        AhoCorasick::builder()
-                            .match_kind(MatchKind::LeftmostLongest)
-                            .kind(Some(kind))
-                            .build(keys)
-                            .expect("aliases are non-empty and the pattern count fits"),
-                    )
-                }
-            }
+        let matcher = (!entries.is_empty()).then(|| build_matcher(now, &entries));
+        let patterns = offers.iter().map(|o| o.pattern).collect();
+        drop(entries);
+        let later = in_background.then(|| {
+            let slot = Arc::new(OnceLock::new());
+            let set = Arc::clone(&slot);
+            std::thread::spawn(move || {
+                let entries = form_entries(&buf, &offers);
+                let _ = set.set(build_matcher(Automaton::Daachorse, &entries));
+            });
+            slot
         });
         Tagger {
             gazetteer: gazetteer.clone(),
@@ -652,7 +626,7 @@ impl Tagger {
             normalizer,
             matcher,
             later,
-            patterns: offers.iter().map(|o| o.pattern).collect(),
+            patterns,
         }
     }
 
@@ -824,6 +798,43 @@ impl Tagger {
         boundary::starts_word(norm, start, p.first)
             && boundary::ending(norm, end, p.last, p.lost_apostrophe, p.is_caps_form)
                 != boundary::Ending::Glued
+    }
+}
+
+/// The text of an offer, in the buffer of all forms.
+fn offer_text<'b>(buf: &'b str, offer: &Offer) -> &'b [u8] {
+    &buf.as_bytes()[offer.start as usize..(offer.start + offer.len) as usize]
+}
+
+/// The automaton's entries: each offer's text and pattern, in offer order
+/// (the order gives the pattern indices).
+fn form_entries<'b>(buf: &'b str, offers: &[Offer]) -> Vec<(&'b [u8], Pattern)> {
+    offers
+        .iter()
+        .map(|o| (offer_text(buf, o), o.pattern))
+        .collect()
+}
+
+/// The matcher `automaton` (not [`Automaton::Auto`]) over non-empty `entries`.
+fn build_matcher(automaton: Automaton, entries: &[(&[u8], Pattern)]) -> Matcher {
+    let keys = entries.iter().map(|(k, _)| *k);
+    match automaton {
+        Automaton::Trie => Matcher::Trie(trie::Trie::new(&keys.collect::<Vec<_>>())),
+        Automaton::Daachorse => Matcher::Daachorse(Box::new(Split::new(entries))),
+        Automaton::AhoCorasick | Automaton::Auto => {
+            let kind = if entries.len() <= DFA_MAX_PATTERNS {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
+            Matcher::AhoCorasick(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(kind))
+                    .build(keys)
+                    .expect("aliases are non-empty and the pattern count fits"),
+            )
+        }
     }
 }
 
