@@ -26,9 +26,6 @@ mod common;
 
 use comention::tagger::{Automaton, TaggerBuilder};
 use comention::Gazetteer;
-use daachorse::{
-    DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
-};
 
 /// Peak resident set size of this process so far, in MB (Linux only; 0 elsewhere).
 fn peak_rss_mb() -> f64 {
@@ -69,15 +66,9 @@ fn runs(args: &[String]) -> usize {
 
 /// The `bare:FORMS` mode: daachorse alone over the same texts.
 fn bare(forms: &str, corpus: &str, args: &[String]) {
-    let forms = std::fs::read_to_string(forms).expect("the forms list reads");
-    let mut patterns: Vec<&str> = forms.lines().filter(|l| !l.is_empty()).collect();
-    patterns.sort_unstable();
-    patterns.dedup();
+    let patterns = common::read_forms(forms);
     let t = Instant::now();
-    let automaton: DoubleArrayAhoCorasick<u32> = DoubleArrayAhoCorasickBuilder::new()
-        .match_kind(DaachorseMatchKind::LeftmostLongest)
-        .build(&patterns)
-        .expect("the patterns are distinct, non-empty and fewer than 2^24");
+    let automaton = common::daachorse(&patterns);
     let build = t.elapsed().as_secs_f64();
     let texts = texts(corpus);
     let bytes: usize = texts.iter().map(String::len).sum();

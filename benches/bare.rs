@@ -24,20 +24,11 @@
 //! ratio measures.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use daachorse::{
-    DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
-};
+use daachorse::DoubleArrayAhoCorasick;
 
 mod common;
 
-use common::{daachorse_restart_hits, is_whole_word};
-
-fn daachorse(patterns: &[&str]) -> DoubleArrayAhoCorasick<u32> {
-    DoubleArrayAhoCorasickBuilder::new()
-        .match_kind(DaachorseMatchKind::LeftmostLongest)
-        .build(patterns)
-        .expect("the patterns are distinct, non-empty and fewer than 2^24")
-}
+use common::{daachorse, daachorse_restart_hits, is_whole_word, read_forms};
 
 /// Whole-word hits of one daachorse iterator over the whole text.
 fn scan_daachorse(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u8]) -> usize {
@@ -55,7 +46,7 @@ fn scan_aho_corasick(automaton: &AhoCorasick, text: &[u8]) -> usize {
         .count()
 }
 
-fn aho_corasick(patterns: &[&str], kind: AhoCorasickKind) -> AhoCorasick {
+fn aho_corasick(patterns: &[String], kind: AhoCorasickKind) -> AhoCorasick {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(kind))
@@ -72,11 +63,7 @@ fn main() {
         eprintln!("usage: bare MODE FORMS.txt CORPUS (see benches/bare.rs)");
         std::process::exit(2);
     };
-    let forms = std::fs::read_to_string(forms).expect("the forms list reads");
-    let mut patterns: Vec<&str> = forms.lines().filter(|l| !l.is_empty()).collect();
-    // daachorse refuses duplicates; prepare.py's list is sorted and distinct.
-    patterns.sort_unstable();
-    patterns.dedup();
+    let patterns = read_forms(forms);
     let text = std::fs::read(corpus).expect("the corpus reads");
     let hits = match mode.as_str() {
         "daachorse" => scan_daachorse(&daachorse(&patterns), &text),

@@ -2,7 +2,9 @@
 //! that every run and every machine benchmarks the same generated input,
 //! and the bare daachorse scan that the tagger's cost is measured against.
 
-use daachorse::DoubleArrayAhoCorasick;
+use daachorse::{
+    DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind as DaachorseMatchKind,
+};
 
 /// SplitMix64.
 pub struct Rng(pub u64);
@@ -55,4 +57,29 @@ pub fn daachorse_restart_hits(automaton: &DoubleArrayAhoCorasick<u32>, text: &[u
         at = end;
     }
     hits
+}
+
+/// The patterns of a forms file (one per line, such as the `GAZ.forms.txt`
+/// of `benches/corpus/prepare.py`), sorted and distinct: daachorse refuses
+/// duplicates.
+#[allow(dead_code)]
+pub fn read_forms(path: &str) -> Vec<String> {
+    let forms = std::fs::read_to_string(path).expect("the forms list reads");
+    let mut patterns: Vec<String> = forms
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    patterns
+}
+
+/// A leftmost-longest daachorse automaton over distinct `patterns`.
+#[allow(dead_code)]
+pub fn daachorse<P: AsRef<[u8]>>(patterns: &[P]) -> DoubleArrayAhoCorasick<u32> {
+    DoubleArrayAhoCorasickBuilder::new()
+        .match_kind(DaachorseMatchKind::LeftmostLongest)
+        .build(patterns)
+        .expect("the patterns are distinct, non-empty and fewer than 2^24")
 }
