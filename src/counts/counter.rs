@@ -90,7 +90,8 @@ impl<'g> Counter<'g> {
                 out.nodes
                     .insert(entities[e as usize].id.clone(), n.into_counts());
             }
-            for ((a, b), p) in layer.pairs {
+            for (key, p) in layer.pairs {
+                let (a, b) = (key >> 32, key & u64::from(u32::MAX));
                 let (a, b) = ordered(&entities[a as usize].id, &entities[b as usize].id);
                 out.pairs
                     .entry(a.to_string())
@@ -185,6 +186,60 @@ impl Date {
         let len = self.0.iter().position(|&b| b == 0).unwrap_or(10);
         std::str::from_utf8(&self.0[..len]).expect("dates are ASCII")
     }
+
+    /// The date as one number that orders as the string does: `YYYY`,
+    /// `YYYY-MM`, `YYYY-MM-DD` → `YYYYMMDD + 1` with absent parts 0 (month
+    /// and day are never 0 when present), so that 0 is free for "no date".
+    fn rank(&self) -> u32 {
+        let digits = |r: std::ops::Range<usize>| {
+            self.0[r]
+                .iter()
+                .fold(0u32, |n, &b| n * 10 + u32::from(b.wrapping_sub(b'0')))
+        };
+        let month = if self.0[4] == b'-' { digits(5..7) } else { 0 };
+        let day = if self.0[7] == b'-' { digits(8..10) } else { 0 };
+        digits(0..4) * 10_000 + month * 100 + day + 1
+    }
+}
+
+/// [`Date::rank`] of the first and last dates seen (0 and 0: none yet).
+/// Two numbers instead of two optional byte arrays: the tally compares them
+/// for every pair of every document.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    /// `u32::MAX - rank` of the first date, so that the default 0 is "none"
+    /// and the earliest date is the largest value.
+    first: u32,
+    /// Rank of the last date.
+    last: u32,
+}
+
+impl Span {
+    fn widen(&mut self, rank: u32) {
+        if rank != 0 {
+            self.first = self.first.max(u32::MAX - rank);
+            self.last = self.last.max(rank);
+        }
+    }
+
+    fn first(self) -> Option<String> {
+        (self.first != 0).then(|| rank_string(u32::MAX - self.first))
+    }
+
+    fn last(self) -> Option<String> {
+        (self.last != 0).then(|| rank_string(self.last))
+    }
+}
+
+/// The date string of a non-zero [`Date::rank`].
+fn rank_string(rank: u32) -> String {
+    let n = rank - 1;
+    let (year, month, day) = (n / 10_000, n / 100 % 100, n % 100);
+    match (month, day) {
+        (0, _) => format!("{year:04}"),
+        (_, 0) => format!("{year:04}-{month:02}"),
+        _ => format!("{year:04}-{month:02}-{day:02}"),
+    }
 }
 
 /// Multiply-rotate hashing (as in rustc's FxHash) for small integer keys;
@@ -209,18 +264,26 @@ impl Hasher for IndexHasher {
         self.mix(u64::from(n));
     }
 
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    /// The low bits of a product depend only on the low bits of its input,
+    /// and the table picks buckets by the low bits: fold the high half in,
+    /// or pair keys `a << 32 | b` with one `b` would share buckets.
     fn finish(&self) -> u64 {
-        self.0
+        self.0 ^ (self.0 >> 32)
     }
 }
 
 type Fast = BuildHasherDefault<IndexHasher>;
 
+/// Pairs are keyed `a << 32 | b`: one hash step instead of two.
 #[derive(Debug, Clone, Default)]
 struct IndexLayer {
     totals: Totals,
     nodes: HashMap<u32, NodeTally, Fast>,
-    pairs: HashMap<(u32, u32), PairTally, Fast>,
+    pairs: HashMap<u64, PairTally, Fast>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -228,19 +291,23 @@ struct NodeTally {
     mentions: u64,
     scopes: u64,
     documents: u64,
-    first: Option<Date>,
-    last: Option<Date>,
+    dates: Span,
 }
 
+/// 56 bytes, 64 with its key: the pair table is the tally's working set,
+/// and every pair of every document lands at a random place in it.
 #[derive(Debug, Clone, Default)]
 struct PairTally {
     cooccurrences: u64,
     documents: u64,
-    first: Option<Date>,
-    last: Option<Date>,
+    dates: Span,
     evidence: Vec<String>,
     /// [`prefix_key`] of the last evidence id once `evidence` is full.
     last_key: u64,
+}
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    u64::from(a) << 32 | u64::from(b)
 }
 
 /// The first eight bytes of `id` as a big-endian number, zero-padded:
@@ -253,29 +320,14 @@ fn prefix_key(id: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-fn widen(first: &mut Option<Date>, last: &mut Option<Date>, date: Option<Date>) {
-    if let Some(d) = date {
-        if first.map_or(true, |f| d < f) {
-            *first = Some(d);
-        }
-        if last.map_or(true, |l| d > l) {
-            *last = Some(d);
-        }
-    }
-}
-
-fn date_string(d: Option<Date>) -> Option<String> {
-    d.map(|d| d.as_str().to_string())
-}
-
 impl NodeTally {
     fn into_counts(self) -> NodeCounts {
         NodeCounts {
             mentions: self.mentions,
             scopes: self.scopes,
             documents: self.documents,
-            first_date: date_string(self.first),
-            last_date: date_string(self.last),
+            first_date: self.dates.first(),
+            last_date: self.dates.last(),
         }
     }
 }
@@ -285,8 +337,8 @@ impl PairTally {
         PairCounts {
             cooccurrences: self.cooccurrences,
             documents: self.documents,
-            first_date: date_string(self.first),
-            last_date: date_string(self.last),
+            first_date: self.dates.first(),
+            last_date: self.dates.last(),
             evidence: self.evidence,
         }
     }
@@ -295,6 +347,7 @@ impl PairTally {
 impl IndexLayer {
     fn add(&mut self, doc: &DocumentCounts, evidence: usize) {
         let id_key = prefix_key(&doc.id);
+        let rank = doc.date.map_or(0, |d| d.rank());
         self.totals.documents += 1;
         self.totals.scopes += doc.scopes;
         self.totals.mentions += doc.mentions;
@@ -303,13 +356,13 @@ impl IndexLayer {
             node.mentions += mentions;
             node.scopes += scopes;
             node.documents += 1;
-            widen(&mut node.first, &mut node.last, doc.date);
+            node.dates.widen(rank);
         }
         for &(a, b, cooccurrences) in &doc.pairs {
-            let pair = self.pairs.entry((a, b)).or_default();
+            let pair = self.pairs.entry(pair_key(a, b)).or_default();
             pair.cooccurrences += cooccurrences;
             pair.documents += 1;
-            widen(&mut pair.first, &mut pair.last, doc.date);
+            pair.dates.widen(rank);
             // A full list whose last id is smaller keeps its ids: told by
             // the prefix keys for most documents (this check runs for every
             // pair of every document).
@@ -476,10 +529,40 @@ pub(super) fn count_document(
 
 #[cfg(test)]
 mod tests {
-    use super::prefix_key;
+    use super::{prefix_key, rank_string, Date, Span};
     use proptest::prelude::*;
 
+    /// A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as `date_prefix` lets through.
+    fn date() -> impl Strategy<Value = String> {
+        (0u32..=9999, 0u32..=12, 0u32..=28).prop_map(|(y, m, d)| match (m, d) {
+            (0, _) => format!("{y:04}"),
+            (_, 0) => format!("{y:04}-{m:02}"),
+            _ => format!("{y:04}-{m:02}-{d:02}"),
+        })
+    }
+
     proptest! {
+        /// Ranks order as the date strings do and give them back.
+        #[test]
+        fn date_ranks_order_like_strings(a in date(), b in date()) {
+            let (ra, rb) = (Date::new(&a).rank(), Date::new(&b).rank());
+            prop_assert!(ra > 0 && rb > 0);
+            prop_assert_eq!(ra.cmp(&rb), a.cmp(&b));
+            prop_assert_eq!(rank_string(ra), a);
+        }
+
+        /// A span keeps the first and last dates it was widened with.
+        #[test]
+        fn spans_keep_the_extremes(dates in proptest::collection::vec(date(), 0..6)) {
+            let mut span = Span::default();
+            for d in &dates {
+                span.widen(Date::new(d).rank());
+            }
+            span.widen(0); // an undated document changes nothing
+            prop_assert_eq!(span.first(), dates.iter().min().cloned());
+            prop_assert_eq!(span.last(), dates.iter().max().cloned());
+        }
+
         /// A larger key means a larger string (byte order), never the reverse.
         #[test]
         fn prefix_keys_order_like_strings(a in "[\\x00a-c\u{e9}]{0,10}", b in "[\\x00a-c\u{e9}]{0,10}") {
