@@ -14,13 +14,13 @@
 //! `slice_documents` on nodes, `slice_weight`, `slice_cooccurrences` and
 //! `slice_documents` on edges. The static attributes keep whole-corpus values.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::xml::escape;
+use super::xml::{escape, push_escaped, push_float, push_value};
 use super::{
-    edge_slice_values, edge_values, endpoints, extra_columns, node_slice_values, node_values,
-    AttrType, Value, EDGE_ATTRIBUTES, EDGE_SLICE_ATTRIBUTES, NODE_ATTRIBUTES,
-    NODE_SLICE_ATTRIBUTES,
+    edge_slice_values, edge_values, extra_columns, node_slice_values, node_values, AttrType, Value,
+    EDGE_ATTRIBUTES, EDGE_SLICE_ATTRIBUTES, NODE_ATTRIBUTES, NODE_SLICE_ATTRIBUTES,
 };
 use crate::graph::CoMentionGraph;
 
@@ -33,36 +33,47 @@ fn attribute(out: &mut dyn Write, title: &str, t: AttrType) -> io::Result<()> {
     )
 }
 
-fn attvalue(
-    out: &mut dyn Write,
-    name: &str,
-    v: &Value<'_>,
-    spell: Option<&(String, String)>,
-) -> io::Result<()> {
-    if let Some(text) = v.text() {
-        write!(
-            out,
-            "          <attvalue for=\"{}\" value=\"{}\"",
-            escape(name),
-            escape(&text)
-        )?;
-        if let Some((start, end)) = spell {
-            write!(out, " start=\"{start}\" end=\"{end}\"")?;
-        }
-        writeln!(out, "/>")?;
-    }
-    Ok(())
+/// `          <attvalue for="NAME" value="`, made once per attribute.
+fn attvalue_open(name: &str) -> Vec<u8> {
+    let mut open = b"          <attvalue for=\"".to_vec();
+    push_escaped(&mut open, name);
+    open.extend_from_slice(b"\" value=\"");
+    open
 }
 
-fn spells<'a>(
-    out: &mut dyn Write,
-    keys: impl Iterator<Item = &'a (String, String)>,
-) -> io::Result<()> {
-    writeln!(out, "        <spells>")?;
-    for (start, end) in keys {
-        writeln!(out, "          <spell start=\"{start}\" end=\"{end}\"/>")?;
+/// An `<attvalue>` with the opening `open` (see [`attvalue_open`]);
+/// nothing for a value that is not written.
+fn attvalue(out: &mut Vec<u8>, open: &[u8], v: &Value<'_>, spell: Option<&(String, String)>) {
+    let start = out.len();
+    out.extend_from_slice(open);
+    if !push_value(out, v) {
+        out.truncate(start);
+        return;
     }
-    writeln!(out, "        </spells>")
+    out.push(b'"');
+    if let Some((start, end)) = spell {
+        push_spell_range(out, start, end);
+    }
+    out.extend_from_slice(b"/>\n");
+}
+
+/// ` start="START" end="END"`.
+fn push_spell_range(out: &mut Vec<u8>, start: &str, end: &str) {
+    out.extend_from_slice(b" start=\"");
+    out.extend_from_slice(start.as_bytes());
+    out.extend_from_slice(b"\" end=\"");
+    out.extend_from_slice(end.as_bytes());
+    out.push(b'"');
+}
+
+fn spells<'a>(out: &mut Vec<u8>, keys: impl Iterator<Item = &'a (String, String)>) {
+    out.extend_from_slice(b"        <spells>\n");
+    for (start, end) in keys {
+        out.extend_from_slice(b"          <spell");
+        push_spell_range(out, start, end);
+        out.extend_from_slice(b"/>\n");
+    }
+    out.extend_from_slice(b"        </spells>\n");
 }
 
 /// Writes `graph` as GEXF 1.3.
@@ -140,78 +151,105 @@ pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "    </attributes>")?;
     }
+    // Nodes and edges are rendered in parallel, in order; attribute
+    // openings and escaped node ids are made once.
+    let node_opens: Vec<Vec<u8>> = NODE_ATTRIBUTES
+        .iter()
+        .map(|(n, _)| attvalue_open(n))
+        .collect();
+    let extra_opens: Vec<Vec<u8>> = extras.iter().map(|(_, c)| attvalue_open(c)).collect();
+    let edge_opens: Vec<Vec<u8>> = EDGE_ATTRIBUTES
+        .iter()
+        .map(|(n, _)| attvalue_open(n))
+        .collect();
+    let slice_open = |name: &str| attvalue_open(&format!("slice_{name}"));
+    let node_slice_opens: Vec<Vec<u8>> = NODE_SLICE_ATTRIBUTES
+        .iter()
+        .map(|n| slice_open(n))
+        .collect();
+    let edge_slice_opens: Vec<Vec<u8>> = EDGE_SLICE_ATTRIBUTES
+        .iter()
+        .map(|n| slice_open(n))
+        .collect();
+    let ids: Vec<Cow<'_, str>> = graph.nodes.iter().map(|n| escape(&n.id)).collect();
     writeln!(out, "    <nodes count=\"{}\">", graph.nodes.len())?;
-    for node in &graph.nodes {
-        writeln!(
-            out,
-            "      <node id=\"{}\" label=\"{}\">",
-            escape(&node.id),
-            escape(&node.label)
-        )?;
-        writeln!(out, "        <attvalues>")?;
-        for ((name, _), v) in NODE_ATTRIBUTES
+    super::write_in_order(&graph.nodes, out, |i, node, out| {
+        out.extend_from_slice(b"      <node id=\"");
+        out.extend_from_slice(ids[i].as_bytes());
+        out.extend_from_slice(b"\" label=\"");
+        push_escaped(out, &node.label);
+        out.extend_from_slice(b"\">\n        <attvalues>\n");
+        for (open, v) in node_opens
             .iter()
             .zip(node_values(node, &node.counts))
             .skip(1)
         {
             if let Some(v) = v {
-                attvalue(out, name, &v, None)?;
+                attvalue(out, open, &v, None);
             }
         }
-        for (attr, column) in &extras {
+        for ((attr, _), open) in extras.iter().zip(&extra_opens) {
             if let Some(v) = node.attributes.get(attr) {
-                attvalue(out, column, &Value::Str(v.into()), None)?;
+                attvalue(out, open, &Value::Str(v.into()), None);
             }
         }
         let node_spells: Vec<(String, String)> = node.slices.keys().map(|k| days(k)).collect();
         for ((_, counts), spell) in node.slices.iter().zip(&node_spells) {
-            for (name, v) in NODE_SLICE_ATTRIBUTES.iter().zip(node_slice_values(counts)) {
-                attvalue(out, &format!("slice_{name}"), &v, Some(spell))?;
+            for (open, v) in node_slice_opens.iter().zip(node_slice_values(counts)) {
+                attvalue(out, open, &v, Some(spell));
             }
         }
-        writeln!(out, "        </attvalues>")?;
+        out.extend_from_slice(b"        </attvalues>\n");
         if !node_spells.is_empty() {
-            spells(out, node_spells.iter())?;
+            spells(out, node_spells.iter());
         }
-        writeln!(out, "      </node>")?;
-    }
+        out.extend_from_slice(b"      </node>\n");
+    })?;
     writeln!(out, "    </nodes>")?;
     writeln!(out, "    <edges count=\"{}\">", graph.edges.len())?;
-    // Edges are most of a large network's bytes: rendered in parallel, in
-    // order.
     super::write_in_order(&graph.edges, out, |i, edge, out| {
-        let (s, t) = endpoints(graph, edge);
-        let weight = Value::Double(edge.values.weight);
-        write!(
-            out,
-            "      <edge id=\"{i}\" source=\"{}\" target=\"{}\"",
-            escape(s),
-            escape(t)
-        )?;
-        if let Some(w) = weight.text() {
-            write!(out, " weight=\"{w}\"")?;
+        let mut number = itoa::Buffer::new();
+        out.extend_from_slice(b"      <edge id=\"");
+        out.extend_from_slice(number.format(i).as_bytes());
+        out.extend_from_slice(b"\" source=\"");
+        out.extend_from_slice(ids[edge.source].as_bytes());
+        out.extend_from_slice(b"\" target=\"");
+        out.extend_from_slice(ids[edge.target].as_bytes());
+        out.push(b'"');
+        if edge.values.weight.is_finite() {
+            out.extend_from_slice(b" weight=\"");
+            push_float(out, edge.values.weight);
+            out.push(b'"');
         }
-        writeln!(out, ">")?;
-        writeln!(out, "        <attvalues>")?;
-        for ((name, _), v) in EDGE_ATTRIBUTES
-            .iter()
-            .zip(edge_values(&edge.values, Some(&edge.evidence)))
-        {
+        out.extend_from_slice(b">\n        <attvalues>\n");
+        // Evidence (the last attribute) is written from the list, without
+        // joining it into a string first.
+        for (open, v) in edge_opens.iter().zip(edge_values(&edge.values, None)) {
             if let Some(v) = v {
-                attvalue(out, name, &v, None)?;
+                attvalue(out, open, &v, None);
             }
+        }
+        if !edge.evidence.is_empty() {
+            out.extend_from_slice(edge_opens.last().expect("evidence is an edge attribute"));
+            for (k, id) in edge.evidence.iter().enumerate() {
+                if k > 0 {
+                    out.push(b'|');
+                }
+                push_escaped(out, id);
+            }
+            out.extend_from_slice(b"\"/>\n");
         }
         let edge_spells: Vec<(String, String)> = edge.slices.keys().map(|k| days(k)).collect();
         for ((_, values), spell) in edge.slices.iter().zip(&edge_spells) {
-            for (name, v) in EDGE_SLICE_ATTRIBUTES.iter().zip(edge_slice_values(values)) {
-                attvalue(out, &format!("slice_{name}"), &v, Some(spell))?;
+            for (open, v) in edge_slice_opens.iter().zip(edge_slice_values(values)) {
+                attvalue(out, open, &v, Some(spell));
             }
         }
-        writeln!(out, "        </attvalues>")?;
+        out.extend_from_slice(b"        </attvalues>\n");
         if !edge_spells.is_empty() {
-            spells(out, edge_spells.iter())?;
+            spells(out, edge_spells.iter());
         }
-        writeln!(out, "      </edge>")
+        out.extend_from_slice(b"      </edge>\n");
     })?;
     writeln!(out, "    </edges>")?;
     writeln!(out, "  </graph>")?;

@@ -14,13 +14,14 @@
 //! `weight_2023`, `cooccurrences_2023`, `documents_2023` on edges) with a
 //! declared default of 0, written only where non-zero.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::xml::{escape, name_token};
+use super::xml::{escape, name_token, push_escaped, push_name_token, push_value};
 use super::{
-    edge_slice_values, edge_values, endpoints, extra_columns, node_slice_values, node_values,
-    AttrType, Value, EDGE_ATTRIBUTES, EDGE_SLICE_ATTRIBUTES, NODE_ATTRIBUTES,
-    NODE_SLICE_ATTRIBUTES,
+    edge_slice_values, edge_values, extra_columns, node_slice_values, node_values, AttrType, Value,
+    EDGE_ATTRIBUTES, EDGE_SLICE_ATTRIBUTES, NODE_ATTRIBUTES, NODE_SLICE_ATTRIBUTES,
 };
 use crate::graph::CoMentionGraph;
 
@@ -44,16 +45,84 @@ fn key(
     }
 }
 
-fn data(out: &mut dyn Write, prefix: &str, name: &str, value: &Value<'_>) -> io::Result<()> {
-    if let Some(text) = value.text() {
-        writeln!(
-            out,
-            "      <data key=\"{prefix}_{}\">{}</data>",
-            name_token(name),
-            escape(&text)
-        )?;
+/// `      <data key="PREFIX_NAME">`, made once per attribute.
+fn data_open(prefix: &str, name: &str) -> Vec<u8> {
+    let mut open = format!("      <data key=\"{prefix}_").into_bytes();
+    push_name_token(&mut open, name);
+    open.extend_from_slice(b"\">");
+    open
+}
+
+/// A `<data>` line with the opening `open` (see [`data_open`]); nothing for
+/// a value that is not written.
+fn data(out: &mut Vec<u8>, open: &[u8], value: &Value<'_>) {
+    let start = out.len();
+    out.extend_from_slice(open);
+    if push_value(out, value) {
+        out.extend_from_slice(b"</data>\n");
+    } else {
+        out.truncate(start);
     }
-    Ok(())
+}
+
+/// The openings of every attribute's `<data>` line, per slice for the
+/// per-slice ones.
+struct Openings<'g> {
+    node: Vec<Vec<u8>>,
+    extras: Vec<Vec<u8>>,
+    edge: Vec<Vec<u8>>,
+    node_slices: HashMap<&'g str, Vec<Vec<u8>>>,
+    edge_slices: HashMap<&'g str, Vec<Vec<u8>>>,
+}
+
+impl<'g> Openings<'g> {
+    fn new(graph: &'g CoMentionGraph, extras: &[(String, String)]) -> Self {
+        let per_slice = |prefix: &str, names: &[&str]| {
+            graph
+                .slice_keys
+                .iter()
+                .map(|slice| {
+                    let opens = names
+                        .iter()
+                        .map(|name| data_open(prefix, &format!("{name}_{slice}")))
+                        .collect();
+                    (slice.as_str(), opens)
+                })
+                .collect()
+        };
+        Openings {
+            node: NODE_ATTRIBUTES
+                .iter()
+                .map(|(n, _)| data_open("n", n))
+                .collect(),
+            extras: extras.iter().map(|(_, c)| data_open("n", c)).collect(),
+            edge: EDGE_ATTRIBUTES
+                .iter()
+                .map(|(n, _)| data_open("e", n))
+                .collect(),
+            node_slices: per_slice("n", NODE_SLICE_ATTRIBUTES),
+            edge_slices: per_slice("e", EDGE_SLICE_ATTRIBUTES),
+        }
+    }
+
+    /// The openings of `slice`'s attributes (made on the spot for a slice
+    /// the graph does not list, which [`CoMentionGraph::build`] never makes).
+    fn slice<'a>(
+        map: &'a HashMap<&'g str, Vec<Vec<u8>>>,
+        prefix: &str,
+        names: &[&str],
+        slice: &str,
+    ) -> Cow<'a, [Vec<u8>]> {
+        match map.get(slice) {
+            Some(opens) => Cow::Borrowed(opens),
+            None => Cow::Owned(
+                names
+                    .iter()
+                    .map(|name| data_open(prefix, &format!("{name}_{slice}")))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// Writes `graph` as GraphML.
@@ -128,49 +197,65 @@ pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "    <data key=\"g_{name}\">{}</data>", escape(&text))?;
         }
     }
-    for node in &graph.nodes {
-        writeln!(out, "    <node id=\"{}\">", name_token(&node.id))?;
-        for ((name, _), v) in NODE_ATTRIBUTES.iter().zip(node_values(node, &node.counts)) {
+    // Nodes and edges are rendered in parallel, in order (for a large
+    // network, most of the bytes are edges). Each node's id token is made
+    // once, not once per edge.
+    let opens = Openings::new(graph, &extras);
+    let tokens: Vec<Cow<'_, str>> = graph.nodes.iter().map(|n| name_token(&n.id)).collect();
+    super::write_in_order(&graph.nodes, out, |i, node, out| {
+        out.extend_from_slice(b"    <node id=\"");
+        out.extend_from_slice(tokens[i].as_bytes());
+        out.extend_from_slice(b"\">\n");
+        for (open, v) in opens.node.iter().zip(node_values(node, &node.counts)) {
             if let Some(v) = v {
-                data(out, "n", name, &v)?;
+                data(out, open, &v);
             }
         }
-        for (attr, column) in &extras {
+        for ((attr, _), open) in extras.iter().zip(&opens.extras) {
             if let Some(v) = node.attributes.get(attr) {
-                data(out, "n", column, &Value::Str(v.into()))?;
+                data(out, open, &Value::Str(v.into()));
             }
         }
         for (slice, counts) in &node.slices {
-            for (name, v) in NODE_SLICE_ATTRIBUTES.iter().zip(node_slice_values(counts)) {
-                data(out, "n", &format!("{name}_{slice}"), &v)?;
+            let names = NODE_SLICE_ATTRIBUTES;
+            let slice_opens = Openings::slice(&opens.node_slices, "n", names, slice);
+            for (open, v) in slice_opens.iter().zip(node_slice_values(counts)) {
+                data(out, open, &v);
             }
         }
-        writeln!(out, "    </node>")?;
-    }
-    // Edges are most of a large network's bytes: rendered in parallel, in
-    // order.
+        out.extend_from_slice(b"    </node>\n");
+    })?;
     super::write_in_order(&graph.edges, out, |_, edge, out| {
-        let (s, t) = endpoints(graph, edge);
-        writeln!(
-            out,
-            "    <edge source=\"{}\" target=\"{}\">",
-            name_token(s),
-            name_token(t)
-        )?;
-        for ((name, _), v) in EDGE_ATTRIBUTES
-            .iter()
-            .zip(edge_values(&edge.values, Some(&edge.evidence)))
-        {
+        out.extend_from_slice(b"    <edge source=\"");
+        out.extend_from_slice(tokens[edge.source].as_bytes());
+        out.extend_from_slice(b"\" target=\"");
+        out.extend_from_slice(tokens[edge.target].as_bytes());
+        out.extend_from_slice(b"\">\n");
+        // Evidence (the last attribute) is written from the list, without
+        // joining it into a string first.
+        for (open, v) in opens.edge.iter().zip(edge_values(&edge.values, None)) {
             if let Some(v) = v {
-                data(out, "e", name, &v)?;
+                data(out, open, &v);
             }
+        }
+        if !edge.evidence.is_empty() {
+            out.extend_from_slice(opens.edge.last().expect("evidence is an edge attribute"));
+            for (k, id) in edge.evidence.iter().enumerate() {
+                if k > 0 {
+                    out.push(b'|');
+                }
+                push_escaped(out, id);
+            }
+            out.extend_from_slice(b"</data>\n");
         }
         for (slice, values) in &edge.slices {
-            for (name, v) in EDGE_SLICE_ATTRIBUTES.iter().zip(edge_slice_values(values)) {
-                data(out, "e", &format!("{name}_{slice}"), &v)?;
+            let names = EDGE_SLICE_ATTRIBUTES;
+            let slice_opens = Openings::slice(&opens.edge_slices, "e", names, slice);
+            for (open, v) in slice_opens.iter().zip(edge_slice_values(values)) {
+                data(out, open, &v);
             }
         }
-        writeln!(out, "    </edge>")
+        out.extend_from_slice(b"    </edge>\n");
     })?;
     writeln!(out, "  </graph>")?;
     writeln!(out, "</graphml>")?;

@@ -230,7 +230,7 @@ const RENDER_TASKS: usize = 64;
 pub(crate) fn write_in_order<T: Sync>(
     items: &[T],
     out: &mut dyn std::io::Write,
-    render: impl Fn(usize, &T, &mut dyn std::io::Write) -> std::io::Result<()> + Sync,
+    render: impl Fn(usize, &T, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     for (group_index, group) in items.chunks(RENDER_CHUNK * RENDER_TASKS).enumerate() {
@@ -241,8 +241,7 @@ pub(crate) fn write_in_order<T: Sync>(
             .map(|(c, chunk)| {
                 let mut bytes = Vec::new();
                 for (k, item) in chunk.iter().enumerate() {
-                    render(first + c * RENDER_CHUNK + k, item, &mut bytes)
-                        .expect("writing to a Vec cannot fail");
+                    render(first + c * RENDER_CHUNK + k, item, &mut bytes);
                 }
                 bytes
             })
