@@ -12,7 +12,8 @@
 //!   `comention graph`) and [`Tally::add`] of the results (the sequential
 //!   part), then [`Counter::finish`]; `tally_*` leaves out the finish,
 //!   which builds the id-keyed maps once per run and, with this corpus's
-//!   ~100k distinct pairs, costs as much as the counting;
+//!   ~100k distinct pairs, costs as much as the counting; `tally_all_*`
+//!   adds the counts in batches with [`Tally::add_all`] (parallel);
 //! - `add_document_*`: the same through [`CoMentionCounts::add_document`],
 //!   the one-document-at-a-time API;
 //! - `sentences`/`paragraphs`: the segmenter over the same articles (the
@@ -213,6 +214,25 @@ fn tally_document_scope(bencher: Bencher) {
         let mut tally = counter.tally();
         for (doc, mentions) in &c.docs {
             tally.add(counter.count(doc, mentions));
+        }
+        tally
+    };
+    assert_eq!(run().pair_count(), c.pairs);
+    bencher.counter(ItemsCount::new(ARTICLES)).bench(run);
+}
+
+/// `tally_document_scope` with the counts added by [`Tally::add_all`] in
+/// batches of 256 documents, as `comention graph` does with more than one
+/// thread (the pair shards added in parallel on the global pool).
+#[divan::bench]
+fn tally_all_document_scope(bencher: Bencher) {
+    let c = &*CORPUS;
+    let counter = Counter::new(&c.gazetteer, options(Scope::Document));
+    let run = || {
+        let mut tally = counter.tally();
+        for batch in c.docs.chunks(256) {
+            let counted = batch.iter().map(|(doc, m)| counter.count(doc, m)).collect();
+            tally.add_all(counted);
         }
         tally
     };

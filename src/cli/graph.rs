@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use comention::counts::{self, state, CoMentionCounts, CountOptions, Counter, Scope, Slice};
+use comention::counts::{
+    self, state, CoMentionCounts, CountOptions, Counter, DocumentCounts, Scope, Slice,
+};
 use comention::export::{self, Format};
 use comention::graph::CoMentionGraph;
 
@@ -176,6 +178,13 @@ pub(crate) fn save_state(counts: &CoMentionCounts, path: &Path) -> anyhow::Resul
     Ok(())
 }
 
+/// Pairs of documents gathered before the pool adds them to the tally: a
+/// few milliseconds of work per shard, small against the parallel tasks'
+/// overhead, and a few MB held.
+const PAIRS_PER_ADD: usize = 1 << 17;
+/// Documents gathered at most (many small ones have few pairs each).
+const DOCUMENTS_PER_ADD: usize = 4096;
+
 /// Runs `comention graph`.
 pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     args.output.check()?;
@@ -218,15 +227,33 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     // the counts are added up in input order in a tally keyed by index
     // pairs, and keyed by entity ids once, at the end. Addition is exact, so
     // the result does not depend on the thread count.
+    //
+    // With one thread the tally runs here, beside the pool's one thread.
+    // With more, the pool is busy anyway and this thread would take a core
+    // from it: documents' counts are gathered and the pool adds them up,
+    // shard by shard, in parallel (`Tally::add_all`, same result).
     let counter = Counter::new(&gazetteer, options);
     let mut tally = counter.tally();
+    let parallel = rayon::current_num_threads() > 1;
+    let mut pending: Vec<DocumentCounts> = Vec::new();
+    let mut pending_pairs = 0;
     let summary = args.input.process(
         |doc| counter.count(doc, &tagger.tag(&doc.text)),
         |_doc, one| {
-            tally.add(one);
+            if !parallel {
+                tally.add(one);
+                return Ok(());
+            }
+            pending_pairs += one.pair_count();
+            pending.push(one);
+            if pending_pairs >= PAIRS_PER_ADD || pending.len() >= DOCUMENTS_PER_ADD {
+                tally.add_all(std::mem::take(&mut pending));
+                pending_pairs = 0;
+            }
             Ok(())
         },
     )?;
+    tally.add_all(pending);
     let mut counts = counter.finish(tally);
     counts.attach_entities(&gazetteer);
 

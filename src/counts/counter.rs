@@ -90,7 +90,7 @@ impl<'g> Counter<'g> {
                 out.nodes
                     .insert(entities[e as usize].id.clone(), n.into_counts());
             }
-            for (key, p) in layer.pairs {
+            for (key, p) in layer.pairs.into_iter().flatten() {
                 let (a, b) = (key >> 32, key & u64::from(u32::MAX));
                 let (a, b) = ordered(&entities[a as usize].id, &entities[b as usize].id);
                 out.pairs
@@ -164,9 +164,52 @@ impl Tally {
         self.overall.add(&doc, self.evidence);
     }
 
+    /// Adds many documents' counts, in order, using the current rayon pool:
+    /// the pair table is split into shards by pair, and each shard adds
+    /// its pairs of all `docs` on its own. The result is the same as
+    /// [`Tally::add`] of each document in turn (every shard sees its pairs
+    /// in document order), on any number of threads.
+    ///
+    /// ```
+    /// # let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nru,COUNTRY,Russia,\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// # let tagger = comention::Tagger::new(&gaz);
+    /// let counter = comention::counts::Counter::new(&gaz, Default::default());
+    /// let docs = [comention::Document::new("a", "Russia and Kazakhstan."),
+    ///             comention::Document::new("b", "Kazakhstan and Russia.")];
+    /// let mut tally = counter.tally();
+    /// tally.add_all(docs.iter().map(|d| counter.count(d, &tagger.tag(&d.text))).collect());
+    /// let counts = counter.finish(tally);
+    /// assert_eq!(counts.overall().pair("kz", "ru").unwrap().documents, 2);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn add_all(&mut self, docs: Vec<DocumentCounts>) {
+        if let Some(slice) = self.slice {
+            let mut by_key: Vec<(&str, &DocumentCounts)> = docs
+                .iter()
+                .filter_map(|doc| {
+                    let date = doc.date.as_ref()?;
+                    Some((slice.key(date.as_str())?, doc))
+                })
+                .collect();
+            // Stable: each slice keeps its documents in order.
+            by_key.sort_by_key(|&(key, _)| key);
+            for group in by_key.chunk_by(|x, y| x.0 == y.0) {
+                let key = group[0].0;
+                if !self.slices.contains_key(key) {
+                    self.slices.insert(key.to_string(), IndexLayer::default());
+                }
+                let layer = self.slices.get_mut(key).expect("just inserted");
+                let docs: Vec<&DocumentCounts> = group.iter().map(|&(_, doc)| doc).collect();
+                layer.add_all(&docs, 0);
+            }
+        }
+        let docs: Vec<&DocumentCounts> = docs.iter().collect();
+        self.overall.add_all(&docs, self.evidence);
+    }
+
     /// Number of distinct pairs counted so far (whole corpus).
     pub fn pair_count(&self) -> usize {
-        self.overall.pairs.len()
+        self.overall.pairs.iter().map(HashMap::len).sum()
     }
 }
 
@@ -278,12 +321,34 @@ impl Hasher for IndexHasher {
 
 type Fast = BuildHasherDefault<IndexHasher>;
 
-/// Pairs are keyed `a << 32 | b`: one hash step instead of two.
-#[derive(Debug, Clone, Default)]
+/// Pairs are keyed `a << 32 | b` (one hash step instead of two) and kept
+/// in [`SHARDS`] tables by [`shard`], which [`Tally::add_all`] fills in
+/// parallel.
+#[derive(Debug, Clone)]
 struct IndexLayer {
     totals: Totals,
     nodes: HashMap<u32, NodeTally, Fast>,
-    pairs: HashMap<u64, PairTally, Fast>,
+    pairs: Vec<HashMap<u64, PairTally, Fast>>,
+}
+
+impl Default for IndexLayer {
+    fn default() -> Self {
+        IndexLayer {
+            totals: Totals::default(),
+            nodes: HashMap::default(),
+            pairs: vec![HashMap::default(); SHARDS],
+        }
+    }
+}
+
+/// Pair tables per layer: more than the threads of a small machine, so
+/// that uneven shards still keep every thread busy.
+const SHARDS: usize = 8;
+
+/// The pair table a pair key belongs to (the top bits of a multiplicative
+/// hash, unrelated to the bits the tables themselves use).
+fn shard(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 61) as usize
 }
 
 #[derive(Debug, Clone, Default)]
@@ -346,8 +411,45 @@ impl PairTally {
 
 impl IndexLayer {
     fn add(&mut self, doc: &DocumentCounts, evidence: usize) {
-        let id_key = prefix_key(&doc.id);
-        let rank = doc.date.map_or(0, |d| d.rank());
+        self.add_nodes(doc);
+        let (id_key, rank) = (prefix_key(&doc.id), date_rank(doc));
+        for &(a, b, cooccurrences) in &doc.pairs {
+            let key = pair_key(a, b);
+            let pair = self.pairs[shard(key)].entry(key).or_default();
+            pair.add(cooccurrences, doc, id_key, rank, evidence);
+        }
+    }
+
+    /// [`IndexLayer::add`] of each of `docs`, the pairs shard by shard in
+    /// parallel.
+    fn add_all(&mut self, docs: &[&DocumentCounts], evidence: usize) {
+        use rayon::prelude::*;
+        for doc in docs {
+            self.add_nodes(doc);
+        }
+        let keys: Vec<(u64, u32)> = docs
+            .iter()
+            .map(|doc| (prefix_key(&doc.id), date_rank(doc)))
+            .collect();
+        self.pairs
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(s, table)| {
+                for (doc, &(id_key, rank)) in docs.iter().zip(&keys) {
+                    for &(a, b, cooccurrences) in &doc.pairs {
+                        let key = pair_key(a, b);
+                        if shard(key) == s {
+                            let pair = table.entry(key).or_default();
+                            pair.add(cooccurrences, doc, id_key, rank, evidence);
+                        }
+                    }
+                }
+            });
+    }
+
+    /// The document's totals and nodes.
+    fn add_nodes(&mut self, doc: &DocumentCounts) {
+        let rank = date_rank(doc);
         self.totals.documents += 1;
         self.totals.scopes += doc.scopes;
         self.totals.mentions += doc.mentions;
@@ -358,24 +460,39 @@ impl IndexLayer {
             node.documents += 1;
             node.dates.widen(rank);
         }
-        for &(a, b, cooccurrences) in &doc.pairs {
-            let pair = self.pairs.entry(pair_key(a, b)).or_default();
-            pair.cooccurrences += cooccurrences;
-            pair.documents += 1;
-            pair.dates.widen(rank);
-            // A full list whose last id is smaller keeps its ids: told by
-            // the prefix keys for most documents (this check runs for every
-            // pair of every document).
-            let is_full = pair.evidence.len() >= evidence;
-            if evidence > 0 && !(is_full && id_key > pair.last_key) {
-                add_evidence(&mut pair.evidence, &doc.id, evidence);
-                if let Some(last) = pair
-                    .evidence
-                    .last()
-                    .filter(|_| pair.evidence.len() >= evidence)
-                {
-                    pair.last_key = prefix_key(last);
-                }
+    }
+}
+
+fn date_rank(doc: &DocumentCounts) -> u32 {
+    doc.date.map_or(0, |d| d.rank())
+}
+
+impl PairTally {
+    /// Counts the pair in one more document, whose id has [`prefix_key`]
+    /// `id_key` and whose date has [`Date::rank`] `rank`.
+    fn add(
+        &mut self,
+        cooccurrences: u64,
+        doc: &DocumentCounts,
+        id_key: u64,
+        rank: u32,
+        evidence: usize,
+    ) {
+        self.cooccurrences += cooccurrences;
+        self.documents += 1;
+        self.dates.widen(rank);
+        // A full list whose last id is smaller keeps its ids: told by the
+        // prefix keys for most documents (this check runs for every pair of
+        // every document).
+        let is_full = self.evidence.len() >= evidence;
+        if evidence > 0 && !(is_full && id_key > self.last_key) {
+            add_evidence(&mut self.evidence, &doc.id, evidence);
+            if let Some(last) = self
+                .evidence
+                .last()
+                .filter(|_| self.evidence.len() >= evidence)
+            {
+                self.last_key = prefix_key(last);
             }
         }
     }

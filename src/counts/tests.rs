@@ -480,4 +480,33 @@ proptest! {
         prop_assert_eq!(state_text(&counted), state_text(&one_by_one));
         prop_assert_eq!(counted, one_by_one);
     }
+
+    /// Adding in parallel batches (of any size, on any pool) gives the
+    /// counts of adding one document at a time.
+    #[test]
+    fn add_all_equals_add(
+        spec in prop::collection::vec(arb_doc(), 0..25),
+        options in arb_options(),
+        batch in 1usize..8,
+        threads in 1usize..4,
+    ) {
+        let docs = build(&spec);
+        let gaz = gaz();
+        let tagger = Tagger::new(&gaz);
+        let counter = Counter::new(&gaz, options);
+        let counted: Vec<_> = docs.iter().map(|d| counter.count(d, &tagger.tag(&d.text))).collect();
+        let mut one_by_one = counter.tally();
+        for c in &counted {
+            one_by_one.add(c.clone());
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let mut batched = counter.tally();
+        pool.install(|| {
+            for chunk in counted.chunks(batch) {
+                batched.add_all(chunk.to_vec());
+            }
+        });
+        prop_assert_eq!(batched.pair_count(), one_by_one.pair_count());
+        prop_assert_eq!(counter.finish(batched), counter.finish(one_by_one));
+    }
 }
