@@ -411,8 +411,8 @@ impl PairTally {
 
 impl IndexLayer {
     fn add(&mut self, doc: &DocumentCounts, evidence: usize) {
-        self.add_nodes(doc);
         let (id_key, rank) = (prefix_key(&doc.id), date_rank(doc));
+        self.add_nodes(doc, rank);
         for &(a, b, cooccurrences) in &doc.pairs {
             let key = pair_key(a, b);
             let pair = self.pairs[shard(key)].entry(key).or_default();
@@ -424,13 +424,13 @@ impl IndexLayer {
     /// parallel.
     fn add_all(&mut self, docs: &[&DocumentCounts], evidence: usize) {
         use rayon::prelude::*;
-        for doc in docs {
-            self.add_nodes(doc);
-        }
         let keys: Vec<(u64, u32)> = docs
             .iter()
             .map(|doc| (prefix_key(&doc.id), date_rank(doc)))
             .collect();
+        for (doc, &(_, rank)) in docs.iter().zip(&keys) {
+            self.add_nodes(doc, rank);
+        }
         self.pairs
             .par_iter_mut()
             .enumerate()
@@ -447,9 +447,8 @@ impl IndexLayer {
             });
     }
 
-    /// The document's totals and nodes.
-    fn add_nodes(&mut self, doc: &DocumentCounts) {
-        let rank = date_rank(doc);
+    /// The document's totals and nodes; `rank` is its [`date_rank`].
+    fn add_nodes(&mut self, doc: &DocumentCounts, rank: u32) {
         self.totals.documents += 1;
         self.totals.scopes += doc.scopes;
         self.totals.mentions += doc.mentions;
