@@ -78,6 +78,7 @@ impl<'g> Counter<'g> {
     /// The counts of a tally, keyed by entity id (entities not attached;
     /// see [`CoMentionCounts::attach_entities`]).
     pub fn finish(&self, tally: Tally) -> CoMentionCounts {
+        use rayon::prelude::*;
         let entities = self.gazetteer.entities();
         let mut counts = CoMentionCounts::new(self.options.clone());
         let convert = |layer: IndexLayer| {
@@ -93,16 +94,34 @@ impl<'g> Counter<'g> {
             for (key, p) in layer.pairs.into_iter().flatten() {
                 let (a, b) = (key >> 32, key & u64::from(u32::MAX));
                 let (a, b) = ordered(&entities[a as usize].id, &entities[b as usize].id);
-                out.pairs
-                    .entry(a.to_string())
-                    .or_default()
-                    .insert(b.to_string(), p.into_counts());
+                // Most pairs find their first id already there: no copy of it.
+                let row = match out.pairs.get_mut(a) {
+                    Some(row) => row,
+                    None => out.pairs.entry(a.to_string()).or_default(),
+                };
+                row.insert(b.to_string(), p.into_counts());
             }
             out
         };
-        counts.overall = convert(tally.overall);
-        for (key, layer) in tally.slices {
-            counts.slices.insert(key, convert(layer));
+        // The slices and the whole corpus are independent: converted in
+        // parallel, then put in place.
+        let mut layers: Vec<(Option<String>, IndexLayer)> = tally
+            .slices
+            .into_iter()
+            .map(|(key, layer)| (Some(key), layer))
+            .collect();
+        layers.push((None, tally.overall));
+        let converted: Vec<(Option<String>, Layer)> = layers
+            .into_par_iter()
+            .map(|(key, layer)| (key, convert(layer)))
+            .collect();
+        for (key, layer) in converted {
+            match key {
+                Some(key) => {
+                    counts.slices.insert(key, layer);
+                }
+                None => counts.overall = layer,
+            }
         }
         counts
     }
@@ -274,15 +293,25 @@ impl Span {
     }
 }
 
-/// The date string of a non-zero [`Date::rank`].
+/// The date string of a non-zero [`Date::rank`] (by hand: the tally's
+/// conversion makes two of these for every pair).
 fn rank_string(rank: u32) -> String {
     let n = rank - 1;
     let (year, month, day) = (n / 10_000, n / 100 % 100, n % 100);
-    match (month, day) {
-        (0, _) => format!("{year:04}"),
-        (_, 0) => format!("{year:04}-{month:02}"),
-        _ => format!("{year:04}-{month:02}-{day:02}"),
+    let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
+    let mut s = String::with_capacity(10);
+    for d in [year / 1000, year / 100, year / 10, year] {
+        s.push(digit(d));
     }
+    for part in [month, day] {
+        if part == 0 {
+            break;
+        }
+        s.push('-');
+        s.push(digit(part / 10));
+        s.push(digit(part));
+    }
+    s
 }
 
 /// Multiply-rotate hashing (as in rustc's FxHash) for small integer keys;

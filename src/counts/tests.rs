@@ -381,7 +381,7 @@ const WORDS: [&str; 8] = [
     ".",
 ];
 
-fn arb_doc() -> impl Strategy<Value = (Vec<usize>, Option<u8>, u8)> {
+pub(crate) fn arb_doc() -> impl Strategy<Value = (Vec<usize>, Option<u8>, u8)> {
     (
         prop::collection::vec(0..WORDS.len(), 0..12),
         prop::option::of(0u8..4),
@@ -389,7 +389,7 @@ fn arb_doc() -> impl Strategy<Value = (Vec<usize>, Option<u8>, u8)> {
     )
 }
 
-fn arb_options() -> impl Strategy<Value = CountOptions> {
+pub(crate) fn arb_options() -> impl Strategy<Value = CountOptions> {
     (
         prop_oneof![
             Just(Scope::Document),
@@ -409,7 +409,7 @@ fn arb_options() -> impl Strategy<Value = CountOptions> {
         })
 }
 
-fn build(spec: &[(Vec<usize>, Option<u8>, u8)]) -> Vec<Document> {
+pub(crate) fn build(spec: &[(Vec<usize>, Option<u8>, u8)]) -> Vec<Document> {
     spec.iter()
         .map(|(words, month, id)| {
             let text: Vec<&str> = words.iter().map(|&w| WORDS[w]).collect();

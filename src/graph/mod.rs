@@ -39,7 +39,9 @@ use std::str::FromStr;
 
 pub use measures::Measures;
 
-use crate::counts::{CoMentionCounts, Layer, NodeCounts, Scope, Slice, Totals};
+use rayon::prelude::*;
+
+use crate::counts::{CoMentionCounts, Layer, NodeCounts, PairCounts, Scope, Slice, Totals};
 use crate::error::{Error, Result};
 
 /// What an edge's `weight` holds.
@@ -266,11 +268,20 @@ impl CoMentionGraph {
     pub fn build(counts: &CoMentionCounts, options: &GraphOptions) -> CoMentionGraph {
         let overall = counts.overall();
         let entities = counts.entities();
-        let mut nodes: Vec<Node> = overall
+        // Kept ids, borrowed from the counts (so that `index` outlives
+        // changes to `nodes`).
+        let kept: Vec<(&str, &NodeCounts)> = overall
             .sorted_nodes()
             .into_iter()
             .filter(|(_, n)| n.mentions >= options.min_mentions)
-            .map(|(id, n)| {
+            .filter(|(id, _)| {
+                let kind = entities.get(*id).map_or("", |i| i.kind.as_str());
+                options.types.is_empty() || options.types.contains(kind)
+            })
+            .collect();
+        let mut nodes: Vec<Node> = kept
+            .iter()
+            .map(|&(id, n)| {
                 let info = entities.get(id);
                 Node {
                     id: id.to_string(),
@@ -281,55 +292,45 @@ impl CoMentionGraph {
                     slices: BTreeMap::new(),
                 }
             })
-            .filter(|n| options.types.is_empty() || options.types.contains(&n.kind))
             .collect();
-        let index: HashMap<&str, usize> = nodes
+        let index: HashMap<&str, usize> = kept
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
+            .map(|(i, &(id, _))| (id, i))
             .collect();
 
-        let mut edges: Vec<Edge> = Vec::new();
-        for (a, b, p) in overall.sorted_pairs() {
-            let (Some(&source), Some(&target)) = (index.get(a), index.get(b)) else {
-                continue;
-            };
-            if p.cooccurrences < options.min_cooccurrences {
-                continue;
-            }
-            let values = edge_values(overall, a, b, p, options.weight);
-            if options.min_weight.is_some_and(|min| values.weight < min) {
-                continue;
-            }
-            edges.push(Edge {
-                source,
-                target,
-                values,
-                evidence: p.evidence.clone(),
-                slices: BTreeMap::new(),
-            });
-        }
+        // Edges in parallel, in the order of the sorted pairs; the scopes
+        // of an edge's ends come from its nodes (the overall counts).
+        let weight = options.weight;
+        let mut edges: Vec<Edge> = overall
+            .sorted_pairs()
+            .par_iter()
+            .filter_map(|&(a, b, p)| {
+                let (&source, &target) = (index.get(a)?, index.get(b)?);
+                if p.cooccurrences < options.min_cooccurrences {
+                    return None;
+                }
+                let (sa, sb) = (nodes[source].counts.scopes, nodes[target].counts.scopes);
+                let values = edge_values(sa, sb, overall.totals().scopes, p, weight);
+                if options.min_weight.is_some_and(|min| values.weight < min) {
+                    return None;
+                }
+                Some(Edge {
+                    source,
+                    target,
+                    values,
+                    evidence: p.evidence.clone(),
+                    slices: BTreeMap::new(),
+                })
+            })
+            .collect();
         if let Some(Backbone::Disparity { alpha }) = options.backbone {
             edges = disparity(edges, nodes.len(), alpha);
         }
         if let Some(k) = options.top_k {
             edges = top_k(edges, &nodes, k);
         }
-
-        for (key, layer) in counts.slices() {
-            for node in &mut nodes {
-                if let Some(n) = layer.node(&node.id) {
-                    node.slices.insert(key.to_string(), n.clone());
-                }
-            }
-            for edge in &mut edges {
-                let (a, b) = (&nodes[edge.source].id, &nodes[edge.target].id);
-                if let Some(p) = layer.pair(a, b) {
-                    let values = edge_values(layer, a, b, p, options.weight);
-                    edge.slices.insert(key.to_string(), values);
-                }
-            }
-        }
+        add_slices(counts, &index, &mut nodes, &mut edges, weight);
         CoMentionGraph {
             nodes,
             edges,
@@ -363,15 +364,9 @@ impl CoMentionGraph {
     }
 }
 
-fn edge_values(
-    layer: &Layer,
-    a: &str,
-    b: &str,
-    p: &crate::counts::PairCounts,
-    weight: Weight,
-) -> EdgeValues {
-    let scopes = |id: &str| layer.node(id).map_or(0, |n| n.scopes);
-    let measures = Measures::of(p.cooccurrences, scopes(a), scopes(b), layer.totals().scopes);
+/// The values of a pair whose ends are in `sa` and `sb` of `n` scopes.
+fn edge_values(sa: u64, sb: u64, n: u64, p: &PairCounts, weight: Weight) -> EdgeValues {
+    let measures = Measures::of(p.cooccurrences, sa, sb, n);
     EdgeValues {
         weight: weight.of(p.cooccurrences, p.documents, &measures),
         cooccurrences: p.cooccurrences,
@@ -380,6 +375,87 @@ fn edge_values(
         first_date: p.first_date.clone(),
         last_date: p.last_date.clone(),
     }
+}
+
+/// Fills the per-slice counts of `nodes` and the per-slice values of
+/// `edges` (whose ids `index` maps to node indices).
+///
+/// Each slice is looked at once, in parallel: its own nodes and pairs are
+/// looked up among the graph's (a slice holds a fraction of the corpus's
+/// pairs), instead of every edge being looked up in every slice. Each node
+/// and edge then builds its map from its list, which comes in slice order.
+fn add_slices(
+    counts: &CoMentionCounts,
+    index: &HashMap<&str, usize>,
+    nodes: &mut [Node],
+    edges: &mut [Edge],
+    weight: Weight,
+) {
+    let slices: Vec<(&str, &Layer)> = counts.slices().collect();
+    if slices.is_empty() {
+        return;
+    }
+    let edge_at: HashMap<(usize, usize), usize> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.source, e.target), i))
+        .collect();
+    type Found = (Vec<(usize, NodeCounts)>, Vec<(usize, EdgeValues)>);
+    let found: Vec<Found> = slices
+        .par_iter()
+        .map(|&(_, layer)| {
+            let mut scopes = vec![0; nodes.len()];
+            let mut in_nodes = Vec::new();
+            for (id, n) in layer.nodes() {
+                if let Some(&i) = index.get(id) {
+                    scopes[i] = n.scopes;
+                    in_nodes.push((i, n.clone()));
+                }
+            }
+            let mut in_edges = Vec::new();
+            let total = layer.totals().scopes;
+            let mut last: Option<(&str, Option<usize>)> = None;
+            for (a, b, p) in layer.pairs() {
+                let source = match last {
+                    Some((id, at)) if id == a => at,
+                    _ => index.get(a).copied(),
+                };
+                last = Some((a, source));
+                let Some(source) = source else { continue };
+                let Some(&target) = index.get(b) else {
+                    continue;
+                };
+                if let Some(&e) = edge_at.get(&(source, target)) {
+                    let values = edge_values(scopes[source], scopes[target], total, p, weight);
+                    in_edges.push((e, values));
+                }
+            }
+            (in_nodes, in_edges)
+        })
+        .collect();
+    let mut node_lists: Vec<Vec<(usize, NodeCounts)>> = vec![Vec::new(); nodes.len()];
+    let mut edge_lists: Vec<Vec<(usize, EdgeValues)>> = vec![Vec::new(); edges.len()];
+    for (s, (in_nodes, in_edges)) in found.into_iter().enumerate() {
+        for (i, n) in in_nodes {
+            node_lists[i].push((s, n));
+        }
+        for (e, v) in in_edges {
+            edge_lists[e].push((s, v));
+        }
+    }
+    let key = |s: usize| slices[s].0.to_string();
+    nodes
+        .par_iter_mut()
+        .zip(node_lists)
+        .for_each(|(node, list)| {
+            node.slices = list.into_iter().map(|(s, n)| (key(s), n)).collect()
+        });
+    edges
+        .par_iter_mut()
+        .zip(edge_lists)
+        .for_each(|(edge, list)| {
+            edge.slices = list.into_iter().map(|(s, v)| (key(s), v)).collect()
+        });
 }
 
 fn disparity(edges: Vec<Edge>, node_count: usize, alpha: f64) -> Vec<Edge> {

@@ -245,3 +245,56 @@ fn to_petgraph_keeps_structure() {
     let p = g.to_petgraph();
     assert_eq!((p.node_count(), p.edge_count()), (3, 3));
 }
+
+/// The values of pair `a`–`b` in `layer`, looked up the plain way.
+fn reference_values(layer: &Layer, a: &str, b: &str, weight: Weight) -> Option<EdgeValues> {
+    let p = layer.pair(a, b)?;
+    let scopes = |id: &str| layer.node(id).map_or(0, |n| n.scopes);
+    let m = Measures::of(p.cooccurrences, scopes(a), scopes(b), layer.totals().scopes);
+    Some(EdgeValues {
+        weight: weight.of(p.cooccurrences, p.documents, &m),
+        cooccurrences: p.cooccurrences,
+        documents: p.documents,
+        measures: m,
+        first_date: p.first_date.clone(),
+        last_date: p.last_date.clone(),
+    })
+}
+
+proptest::proptest! {
+    /// Every node's and edge's values, overall and per slice, equal what
+    /// looking each one up in each layer gives, whatever the filters.
+    #[test]
+    fn values_equal_plain_lookups(
+        spec in proptest::collection::vec(crate::counts::tests::arb_doc(), 0..25),
+        options in crate::counts::tests::arb_options(),
+        min_mentions in 0u64..3,
+        countries_only in proptest::bool::ANY,
+        top_k in proptest::option::of(1usize..3),
+        weight in proptest::sample::select(Weight::ALL.to_vec()),
+    ) {
+        let mut counts = count(&crate::counts::tests::build(&spec), &options);
+        counts.attach_entities(&crate::counts::tests::gaz());
+        let types = if countries_only { ["COUNTRY".to_string()].into() } else { BTreeSet::new() };
+        let opts = GraphOptions { weight, min_mentions, types, top_k, ..GraphOptions::default() };
+        let g = CoMentionGraph::build(&counts, &opts);
+        for node in &g.nodes {
+            let expected: BTreeMap<String, NodeCounts> = counts
+                .slices()
+                .filter_map(|(key, layer)| Some((key.to_string(), layer.node(&node.id)?.clone())))
+                .collect();
+            proptest::prop_assert_eq!(&node.slices, &expected);
+        }
+        for e in &g.edges {
+            let (a, b) = (&g.nodes[e.source].id, &g.nodes[e.target].id);
+            proptest::prop_assert!(a < b);
+            let overall = reference_values(counts.overall(), a, b, weight);
+            proptest::prop_assert_eq!(Some(&e.values), overall.as_ref());
+            let expected: BTreeMap<String, EdgeValues> = counts
+                .slices()
+                .filter_map(|(key, layer)| Some((key.to_string(), reference_values(layer, a, b, weight)?)))
+                .collect();
+            proptest::prop_assert_eq!(&e.slices, &expected);
+        }
+    }
+}
