@@ -429,6 +429,69 @@ fn floats_are_shortest_round_trip() {
     assert_eq!(float(-0.1823215567939546), "-0.1823215567939546");
     assert_eq!(float(1e-7), "1e-7");
     assert_eq!(Value::Double(f64::NAN).text(), None);
+    // Each side of `{:?}`'s switch to exponents, zeros, extremes.
+    for x in [
+        1e-4,
+        9.999e-5,
+        1e16,
+        9999999999999998.0,
+        1e15,
+        0.0,
+        -0.0,
+        1.5e300,
+        5e-324,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        123456.789,
+        100.0,
+        -2.5e-10,
+        0.001,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ] {
+        assert_eq!(float(x), format!("{x:?}"));
+    }
+    // A tie between two shortest forms goes to the even digit
+    // (707336297401104.25, exactly).
+    assert_eq!(
+        float(f64::from_bits(4829013891293010050)),
+        "707336297401104.2"
+    );
+}
+
+/// The layout of a float's notation: its length, and where its `.`, `e`
+/// and `-` signs are.
+fn layout(s: &str) -> (usize, Option<usize>, Option<usize>, Vec<usize>) {
+    let minus = s.match_indices('-').map(|(i, _)| i).collect();
+    (s.len(), s.find('.'), s.find('e'), minus)
+}
+
+proptest::proptest! {
+    /// For any bit pattern, the fast notation reads back as the same number
+    /// and is laid out as `{:?}` (as many digits, same point and
+    /// exponent). The digits themselves may differ only where two
+    /// shortest forms are equally near (`707336297401104.25`: ryu rounds
+    /// to even, `.2`, as Python does; core::fmt writes `.3`).
+    #[test]
+    fn floats_read_back_and_match_debug_layout(bits in proptest::num::u64::ANY) {
+        let x = f64::from_bits(bits);
+        let fast = float(x);
+        let debug = format!("{x:?}");
+        if x.is_nan() {
+            proptest::prop_assert_eq!(fast, debug);
+        } else {
+            proptest::prop_assert_eq!(fast.parse::<f64>().unwrap().to_bits(), bits);
+            proptest::prop_assert_eq!(layout(&fast), layout(&debug));
+        }
+    }
+
+    /// Also for values like the measures (short decimals, small integers).
+    #[test]
+    fn measure_like_floats_match_debug_notation(n in -1_000_000i64..1_000_000, scale in 0i32..20) {
+        let x = n as f64 / 10f64.powi(scale);
+        proptest::prop_assert_eq!(float(x), format!("{x:?}"));
+    }
 }
 
 #[test]

@@ -94,11 +94,7 @@ pub(crate) fn push_value(out: &mut Vec<u8>, value: &Value<'_>) -> bool {
     true
 }
 
-/// Appends [`super::float`]'s notation of `x` without making a string.
-pub(crate) fn push_float(out: &mut Vec<u8>, x: f64) {
-    use std::io::Write;
-    write!(out, "{x:?}").expect("writing to a Vec cannot fail");
-}
+pub(crate) use super::push_float;
 
 /// Makes an XML name token (`xs:NMTOKEN`) from any string, deterministically
 /// and reversibly: ASCII letters, digits, `-` and `.` stay; `_` stays unless
