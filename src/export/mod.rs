@@ -289,13 +289,16 @@ pub(crate) fn push_float(out: &mut Vec<u8>, x: f64) {
         None => (text, 0),
     };
     // The value is 0.DIGITS × 10^point, DIGITS without leading or trailing zeros.
-    let mut digits: Vec<u8> = Vec::with_capacity(20);
+    // On the stack: this runs for every measure of every edge (ryu writes
+    // at most 17 significant digits).
+    let mut store = [0u8; 24];
+    let mut len = 0;
     let mut point = exponent;
     let mut before_point = true;
     for &b in mantissa {
         match b {
             b'.' => before_point = false,
-            b'0' if digits.is_empty() => {
+            b'0' if len == 0 => {
                 if !before_point {
                     point -= 1;
                 }
@@ -304,13 +307,15 @@ pub(crate) fn push_float(out: &mut Vec<u8>, x: f64) {
                 if before_point {
                     point += 1;
                 }
-                digits.push(b);
+                store[len] = b;
+                len += 1;
             }
         }
     }
-    while digits.last() == Some(&b'0') {
-        digits.pop();
+    while len > 0 && store[len - 1] == b'0' {
+        len -= 1;
     }
+    let digits = &store[..len];
     if negative {
         out.push(b'-');
     }
@@ -318,14 +323,14 @@ pub(crate) fn push_float(out: &mut Vec<u8>, x: f64) {
         out.extend_from_slice(b"0.0");
         return;
     }
-    let len = digits.len() as i32;
+    let len = len as i32;
     if (-3..=16).contains(&point) {
         if point <= 0 {
             out.extend_from_slice(b"0.");
             out.resize(out.len() + (-point) as usize, b'0');
-            out.extend_from_slice(&digits);
+            out.extend_from_slice(digits);
         } else if point >= len {
-            out.extend_from_slice(&digits);
+            out.extend_from_slice(digits);
             out.resize(out.len() + (point - len) as usize, b'0');
             out.extend_from_slice(b".0");
         } else {
