@@ -401,37 +401,46 @@ fn add_slices(
         .map(|(i, e)| ((e.source, e.target), i))
         .collect();
     type Found = (Vec<(usize, NodeCounts)>, Vec<(usize, EdgeValues)>);
+    // `scopes[i]`: node i's scopes in the slice at hand, 0 for a node not
+    // in it (as a state read from a file may pair one). One table per
+    // worker, reset after each slice: many daily slices of a large network
+    // must not each allocate and clear a table of all nodes.
     let found: Vec<Found> = slices
         .par_iter()
-        .map(|&(_, layer)| {
-            let mut scopes = vec![0; nodes.len()];
-            let mut in_nodes = Vec::new();
-            for (id, n) in layer.nodes() {
-                if let Some(&i) = index.get(id) {
-                    scopes[i] = n.scopes;
-                    in_nodes.push((i, n.clone()));
+        .map_init(
+            || vec![0; nodes.len()],
+            |scopes, &(_, layer)| {
+                let mut in_nodes = Vec::new();
+                for (id, n) in layer.nodes() {
+                    if let Some(&i) = index.get(id) {
+                        scopes[i] = n.scopes;
+                        in_nodes.push((i, n.clone()));
+                    }
                 }
-            }
-            let mut in_edges = Vec::new();
-            let total = layer.totals().scopes;
-            let mut last: Option<(&str, Option<usize>)> = None;
-            for (a, b, p) in layer.pairs() {
-                let source = match last {
-                    Some((id, at)) if id == a => at,
-                    _ => index.get(a).copied(),
-                };
-                last = Some((a, source));
-                let Some(source) = source else { continue };
-                let Some(&target) = index.get(b) else {
-                    continue;
-                };
-                if let Some(&e) = edge_at.get(&(source, target)) {
-                    let values = edge_values(scopes[source], scopes[target], total, p, weight);
-                    in_edges.push((e, values));
+                let mut in_edges = Vec::new();
+                let total = layer.totals().scopes;
+                let mut last: Option<(&str, Option<usize>)> = None;
+                for (a, b, p) in layer.pairs() {
+                    let source = match last {
+                        Some((id, at)) if id == a => at,
+                        _ => index.get(a).copied(),
+                    };
+                    last = Some((a, source));
+                    let Some(source) = source else { continue };
+                    let Some(&target) = index.get(b) else {
+                        continue;
+                    };
+                    if let Some(&e) = edge_at.get(&(source, target)) {
+                        let values = edge_values(scopes[source], scopes[target], total, p, weight);
+                        in_edges.push((e, values));
+                    }
                 }
-            }
-            (in_nodes, in_edges)
-        })
+                for &(i, _) in &in_nodes {
+                    scopes[i] = 0;
+                }
+                (in_nodes, in_edges)
+            },
+        )
         .collect();
     let mut node_lists: Vec<Vec<(usize, NodeCounts)>> = vec![Vec::new(); nodes.len()];
     let mut edge_lists: Vec<Vec<(usize, EdgeValues)>> = vec![Vec::new(); edges.len()];

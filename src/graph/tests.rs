@@ -298,3 +298,57 @@ proptest::proptest! {
         }
     }
 }
+
+/// A state may pair an entity in a slice without listing it as a node of
+/// that slice: it then has 0 scopes there, whichever slices a worker
+/// handled before. 40 yearly slices on one thread (workers reuse their
+/// tables across neighbouring slices): in even years `a` is a node with 7
+/// scopes, in odd years only the pair names it.
+#[test]
+fn a_slice_node_missing_from_a_state_has_no_scopes() {
+    let header = r#"{"kind":"header","format":"comention-state","version":1,"scope":"document","slice":"year","evidence":0,"roll_up":null,"fingerprint":null}"#;
+    let years: Vec<String> = (2000..2040).map(|y| format!("\"{y}\"")).collect();
+    let mut lines = vec![header.to_string()];
+    for slice in std::iter::once("null").chain(years.iter().map(String::as_str)) {
+        lines.push(format!(
+            r#"{{"kind":"total","slice":{slice},"documents":10,"scopes":10,"mentions":40}}"#
+        ));
+    }
+    let node = |slice: &str, id: &str, scopes: u32| {
+        format!(
+            r#"{{"kind":"node","slice":{slice},"id":"{id}","mentions":{scopes},"scopes":{scopes},"documents":{scopes},"first_date":null,"last_date":null}}"#
+        )
+    };
+    let pair = |slice: &str| {
+        format!(
+            r#"{{"kind":"pair","slice":{slice},"a":"a","b":"b","cooccurrences":2,"documents":2,"first_date":null,"last_date":null,"evidence":[]}}"#
+        )
+    };
+    lines.extend([node("null", "a", 9), node("null", "b", 6), pair("null")]);
+    for (k, year) in years.iter().enumerate() {
+        lines.push(node(year, "b", 4));
+        if k % 2 == 0 {
+            lines.push(node(year, "a", 7));
+        } else {
+            lines.push(pair(year));
+        }
+    }
+    let text = lines.join("\n") + "\n";
+    let counts =
+        crate::counts::state::read(text.as_bytes(), std::path::Path::new("t.state")).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let g = pool.install(|| CoMentionGraph::build(&counts, &GraphOptions::default()));
+    let e = edge(&g, "a", "b").unwrap();
+    let odd: Vec<String> = (2000..2040)
+        .skip(1)
+        .step_by(2)
+        .map(|y| y.to_string())
+        .collect();
+    assert_eq!(e.slices.keys().cloned().collect::<Vec<_>>(), odd);
+    for values in e.slices.values() {
+        assert_eq!(values.measures, Measures::of(2, 0, 4, 10));
+    }
+}
