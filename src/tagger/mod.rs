@@ -298,6 +298,9 @@ impl TaggerBuilder {
 /// is `buf[start..start + len]`; `order` is the offer's position (ties go to
 /// the first).
 struct Offer {
+    /// The text's first eight bytes, big-endian, zero-padded: ordering by
+    /// it first settles most comparisons of the sort without a `memcmp`.
+    prefix: u64,
     start: u32,
     len: u32,
     order: u32,
@@ -564,6 +567,7 @@ impl Tagger {
                     let start = buf.len();
                     buf.push_str(form);
                     offers.push(Offer {
+                        prefix: prefix_of(form.as_bytes()),
                         start: u32::try_from(start).expect("less than 4 GiB of aliases"),
                         len: u32::try_from(form.len()).expect("an alias under 4 GiB"),
                         order: u32::try_from(offers.len()).expect("fewer than 2^32 forms"),
@@ -585,8 +589,9 @@ impl Tagger {
         // The order is total (`order` is unique), so the result is the same
         // on any number of threads.
         offers.par_sort_unstable_by(|a, b| {
-            text_of(a)
-                .cmp(text_of(b))
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| text_of(a).cmp(text_of(b)))
                 .then(a.pattern.is_added_form.cmp(&b.pattern.is_added_form))
                 .then_with(|| conflict_order(&a.claim, &b.claim))
                 .then(a.order.cmp(&b.order))
@@ -801,6 +806,16 @@ impl Tagger {
     }
 }
 
+/// The first eight bytes of `text` as a big-endian number, zero-padded.
+/// Numbers compare as the texts do, except that equal numbers may stand for
+/// different texts (which then need a full comparison).
+fn prefix_of(text: &[u8]) -> u64 {
+    let mut head = [0; 8];
+    let n = text.len().min(8);
+    head[..n].copy_from_slice(&text[..n]);
+    u64::from_be_bytes(head)
+}
+
 /// The text of an offer, in the buffer of all forms.
 fn offer_text<'b>(buf: &'b str, offer: &Offer) -> &'b [u8] {
     &buf.as_bytes()[offer.start as usize..(offer.start + offer.len) as usize]
@@ -875,7 +890,9 @@ fn forms_into(key: &str, case: Case, mut emit: impl FnMut(&str, bool, bool)) {
         }
         return;
     }
-    let letters = key.chars().filter(|c| c.is_alphabetic()).count();
+    // Three letters are enough to know: counting stops there (a non-ASCII
+    // letter is a table lookup, and a large gazetteer has many such keys).
+    let letters = key.chars().filter(|c| c.is_alphabetic()).take(3).count();
     if letters >= 3 && key.chars().any(char::is_lowercase) {
         Normalizer::default().alias_into(&key.to_uppercase(), &mut form);
         if form != key {

@@ -545,3 +545,67 @@ fn background_build_tags_the_same_before_and_after_the_switch() {
         .build(&gaz);
     assert!(forced.later.is_none());
 }
+
+proptest::proptest! {
+    #[test]
+    fn prefix_order_agrees_with_text_order(a in proptest::collection::vec(0u8..4, 0..12), b in proptest::collection::vec(0u8..4, 0..12)) {
+        // Small bytes, including 0 (the padding), so that ties and prefixes are common.
+        let (pa, pb) = (super::prefix_of(&a), super::prefix_of(&b));
+        if pa != pb {
+            proptest::prop_assert_eq!(pa.cmp(&pb), a.cmp(&b));
+        }
+        if a == b {
+            proptest::prop_assert_eq!(pa, pb);
+        }
+    }
+}
+
+#[test]
+fn aliases_sharing_eight_bytes_sort_into_a_working_trie() {
+    // The build sorts forms by their first eight bytes before comparing the
+    // rest: these differ only after them, or are prefixes of each other.
+    let gaz = Gazetteer::from_csv_str(
+        "id,type,name,aliases\nkr,COUNTRY,Republic of Korea,Republic of K\nkz,COUNTRY,Republic of Kazakhstan,\nre,X,Republic,Republics\nrk,X,Republic of Karelia,\n",
+    )
+    .unwrap();
+    let text = "Republic of Kazakhstan, Republic of Korea, Republic of Karelia, Republic of K, Republics, Republic.";
+    for automaton in [
+        Automaton::Trie,
+        Automaton::Daachorse,
+        Automaton::AhoCorasick,
+    ] {
+        let tagger = TaggerBuilder::new().automaton(automaton).build(&gaz);
+        let found: Vec<(&str, &str)> = tagger
+            .tag(text)
+            .iter()
+            .map(|m| (m.text(text), tagger.entity(m).id.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Republic of Kazakhstan", "kz"),
+                ("Republic of Korea", "kr"),
+                ("Republic of Karelia", "rk"),
+                ("Republic of K", "kr"),
+                ("Republics", "re"),
+                ("Republic", "re"),
+            ],
+            "{automaton:?}"
+        );
+    }
+}
+
+#[test]
+fn non_ascii_caps_form_needs_three_letters() {
+    let caps = |key: &str| -> Vec<String> {
+        forms(key, Case::Smart)
+            .into_iter()
+            .filter(|&(_, _, is_caps)| is_caps)
+            .map(|(f, _, _)| f)
+            .collect()
+    };
+    assert!(caps("Éa").is_empty());
+    assert!(caps("12 Éa-1").is_empty());
+    assert_eq!(caps("Éa-ü"), ["ÉA-Ü"]);
+    assert_eq!(caps("Ölçekli Şehir"), ["ÖLÇEKLI ŞEHIR"]);
+}
