@@ -842,7 +842,7 @@ fn form_entries<'b>(buf: &'b str, offers: &[Offer]) -> Vec<(&'b [u8], Pattern)> 
 fn build_matcher(automaton: Automaton, entries: &[(&[u8], Pattern)]) -> Matcher {
     let keys = entries.iter().map(|(k, _)| *k);
     match automaton {
-        Automaton::Trie => Matcher::Trie(trie::Trie::new(&keys.collect::<Vec<_>>())),
+        Automaton::Trie => Matcher::Trie(trie::Trie::new(keys)),
         Automaton::Daachorse => Matcher::Daachorse(Box::new(Split::new(entries))),
         Automaton::AhoCorasick | Automaton::Auto => {
             let kind = if entries.len() <= DFA_MAX_PATTERNS {

@@ -80,8 +80,9 @@ impl std::fmt::Debug for Trie {
 
 impl Trie {
     /// Builds the trie; `patterns` must be sorted, unique and non-empty.
-    /// Pattern `i` gets the value `i`. One pass over the bytes, no hashing.
-    pub fn new(patterns: &[&[u8]]) -> Self {
+    /// Pattern `i` gets the value `i`. No hashing, no search: each level is
+    /// one pass over the bytes of the patterns that reach it.
+    pub fn new<'p>(patterns: impl IntoIterator<Item = &'p [u8]>) -> Self {
         let mut trie = Trie {
             label: vec![0],
             nodes: vec![Node::LEAF],
@@ -89,20 +90,34 @@ impl Trie {
             depth2: vec![0; 1 << 16].into_boxed_slice(),
         };
         let count = |n: usize| u32::try_from(n).expect("fewer than 2^32 trie nodes");
+        // The patterns side by side in their sorted order: the build reads
+        // them in that order, level after level, and where the caller keeps
+        // them (in gazetteer order) nearly every read would miss the cache.
+        let offset = |n: usize| u32::try_from(n).expect("less than 4 GiB of patterns");
+        let patterns = patterns.into_iter();
+        let (mut buf, mut starts) = (Vec::new(), Vec::with_capacity(patterns.size_hint().0 + 1));
+        for p in patterns {
+            starts.push(offset(buf.len()));
+            buf.extend_from_slice(p);
+        }
+        starts.push(offset(buf.len()));
+        let byte_at = |i: usize, depth: usize| buf[starts[i] as usize + depth];
+        let len_of = |i: usize| (starts[i + 1] - starts[i]) as usize;
+        let count_of_patterns = starts.len() - 1;
         // Breadth-first, one level at a time: ids follow the levels, so the
         // nodes near the root, which nearly every walk visits, lie together
         // at the front of the arrays in few cache lines instead of spread
         // over the whole trie; a node's children still get consecutive ids.
         // `level` holds the patterns `lo..hi` that pass through each node of
         // the current depth, in id order.
-        let mut level = vec![(0, count(patterns.len()))];
+        let mut level = vec![(0, count(count_of_patterns))];
         let mut node = 0;
         let mut depth = 0;
         while !level.is_empty() {
             let mut next = Vec::new();
             for &(lo, hi) in &level {
                 let (mut lo, hi) = (lo as usize, hi as usize);
-                if patterns[lo].len() == depth {
+                if len_of(lo) == depth {
                     trie.nodes[node].value = count(lo);
                     lo += 1;
                 }
@@ -110,8 +125,11 @@ impl Trie {
                 let first = trie.label.len();
                 let mut i = lo;
                 while i < hi {
-                    let b = patterns[i][depth];
-                    let end = i + patterns[i..hi].partition_point(|p| p[depth] == b);
+                    let b = byte_at(i, depth);
+                    let mut end = i + 1;
+                    while end < hi && byte_at(end, depth) == b {
+                        end += 1;
+                    }
                     trie.label.push(b);
                     trie.nodes.push(Node::LEAF);
                     next.push((count(i), count(end)));
@@ -270,7 +288,7 @@ mod tests {
 
     fn check(patterns: &[Vec<u8>], text: &[u8]) -> Result<(), TestCaseError> {
         let refs: Vec<&[u8]> = patterns.iter().map(Vec::as_slice).collect();
-        let trie = Trie::new(&refs);
+        let trie = Trie::new(refs.iter().copied());
         let mut out = Vec::new();
         for start in 0..text.len() {
             if trie.root[text[start] as usize] == 0 {
