@@ -609,3 +609,47 @@ fn non_ascii_caps_form_needs_three_letters() {
     assert_eq!(caps("Éa-ü"), ["ÉA-Ü"]);
     assert_eq!(caps("Ölçekli Şehir"), ["ÖLÇEKLI ŞEHIR"]);
 }
+
+#[test]
+fn gazetteers_larger_than_one_chunk_of_entities_keep_every_form_and_conflict() {
+    // The forms are made in chunks of entities on the pool and joined: a
+    // form of a later chunk must keep its own text, and a shared alias the
+    // entity loaded first, across chunks. Entity 3 also has `shared` as an
+    // alias, whose capitalised form `Shared` loses to entity 4500's own
+    // spelling `Shared` (a form as written beats an added one).
+    let mut csv = String::from("id,type,name,aliases\n");
+    for i in 0..5000 {
+        let aliases = match i {
+            3 => "Hub Town|shared",
+            4000 => "Hub Town",
+            4500 => "Shared",
+            _ => "",
+        };
+        csv.push_str(&format!("e{i},X,Place{i:04}x,{aliases}\n"));
+    }
+    let gaz = Gazetteer::from_csv_str(&csv).unwrap();
+    let text = "Place0001x, Place2049x, Place4999x, Hub Town, Shared, shared.";
+    for pool_threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(pool_threads)
+            .build()
+            .unwrap();
+        let tagger = pool.install(|| Tagger::new(&gaz));
+        let found: Vec<(&str, &str)> = tagger
+            .tag(text)
+            .iter()
+            .map(|m| (m.text(text), tagger.entity(m).id.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Place0001x", "e1"),
+                ("Place2049x", "e2049"),
+                ("Place4999x", "e4999"),
+                ("Hub Town", "e3"),
+                ("Shared", "e4500"),
+                ("shared", "e3"),
+            ]
+        );
+    }
+}
