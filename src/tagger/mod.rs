@@ -553,7 +553,45 @@ impl Tagger {
         // load order), and the first of each group wins. One sort instead of
         // a hash map of owned strings: a million aliases load in a fraction
         // of the time and memory.
-        let (buf, mut offers) = offers_of(gazetteer, options, &normalizer);
+        let mut buf = String::new();
+        let mut offers: Vec<Offer> = Vec::new();
+        let mut key = String::new();
+        for (index, entity) in gazetteer.entities().iter().enumerate() {
+            let entity_index = u32::try_from(index).expect("fewer than 2^32 entities");
+            for alias in &entity.aliases {
+                if alias.is_adjective && !options.adjectives {
+                    continue;
+                }
+                normalizer.alias_into(&alias.text, &mut key);
+                if key.is_empty() {
+                    continue;
+                }
+                let claim = Claim::new(index, entity, alias);
+                forms_into(&key, options.case, |form, is_added_form, is_caps_form| {
+                    let (Some(first), Some(last)) = (form.chars().next(), form.chars().next_back())
+                    else {
+                        return;
+                    };
+                    let start = buf.len();
+                    buf.push_str(form);
+                    offers.push(Offer {
+                        prefix: prefix_of(form.as_bytes()),
+                        start: u32::try_from(start).expect("less than 4 GiB of aliases"),
+                        len: u32::try_from(form.len()).expect("an alias under 4 GiB"),
+                        order: u32::try_from(offers.len()).expect("fewer than 2^32 forms"),
+                        pattern: Pattern {
+                            entity: entity_index,
+                            is_added_form,
+                            is_caps_form,
+                            lost_apostrophe: last.is_lowercase() || is_caps_form,
+                            first,
+                            last,
+                        },
+                        claim,
+                    });
+                });
+            }
+        }
         let text_of = |o: &Offer| offer_text(&buf, o);
         // In parallel: a large gazetteer spends a quarter of its build here.
         // The order is total (`order` is unique), so the result is the same
@@ -784,83 +822,6 @@ fn prefix_of(text: &[u8]) -> u64 {
     let n = text.len().min(8);
     head[..n].copy_from_slice(&text[..n]);
     u64::from_be_bytes(head)
-}
-
-/// Every form of every alias of `gazetteer`, as offers in load order, and
-/// the buffer that holds their texts. Entities are taken in chunks on the
-/// rayon pool (normalising a large gazetteer's aliases and making their
-/// smart-case forms is a quarter of its build), and the chunks are joined
-/// in order, so `order` and the buffer are what one pass would give.
-fn offers_of(
-    gazetteer: &Gazetteer,
-    options: TaggerBuilder,
-    normalizer: &Normalizer,
-) -> (String, Vec<Offer>) {
-    use rayon::prelude::*;
-    const CHUNK: usize = 2048;
-    let chunks: Vec<(String, Vec<Offer>)> = gazetteer
-        .entities()
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(chunk, entities)| {
-            let mut buf = String::new();
-            let mut offers: Vec<Offer> = Vec::new();
-            let mut key = String::new();
-            for (i, entity) in entities.iter().enumerate() {
-                let index = chunk * CHUNK + i;
-                let entity_index = u32::try_from(index).expect("fewer than 2^32 entities");
-                for alias in &entity.aliases {
-                    if alias.is_adjective && !options.adjectives {
-                        continue;
-                    }
-                    normalizer.alias_into(&alias.text, &mut key);
-                    if key.is_empty() {
-                        continue;
-                    }
-                    let claim = Claim::new(index, entity, alias);
-                    forms_into(&key, options.case, |form, is_added_form, is_caps_form| {
-                        let (Some(first), Some(last)) =
-                            (form.chars().next(), form.chars().next_back())
-                        else {
-                            return;
-                        };
-                        let start = buf.len();
-                        buf.push_str(form);
-                        offers.push(Offer {
-                            prefix: prefix_of(form.as_bytes()),
-                            start: u32::try_from(start).expect("less than 4 GiB of aliases"),
-                            len: u32::try_from(form.len()).expect("an alias under 4 GiB"),
-                            order: u32::try_from(offers.len()).expect("fewer than 2^32 forms"),
-                            pattern: Pattern {
-                                entity: entity_index,
-                                is_added_form,
-                                is_caps_form,
-                                lost_apostrophe: last.is_lowercase() || is_caps_form,
-                                first,
-                                last,
-                            },
-                            claim,
-                        });
-                    });
-                }
-            }
-            (buf, offers)
-        })
-        .collect();
-    // Joined in order: starts and orders shift by what came before.
-    let mut buf = String::with_capacity(chunks.iter().map(|(b, _)| b.len()).sum());
-    let mut offers = Vec::with_capacity(chunks.iter().map(|(_, o)| o.len()).sum());
-    for (chunk_buf, chunk_offers) in chunks {
-        let start = u32::try_from(buf.len()).expect("less than 4 GiB of aliases");
-        let order = u32::try_from(offers.len()).expect("fewer than 2^32 forms");
-        buf.push_str(&chunk_buf);
-        offers.extend(chunk_offers.into_iter().map(|o| Offer {
-            start: o.start + start,
-            order: o.order + order,
-            ..o
-        }));
-    }
-    (buf, offers)
 }
 
 /// The text of an offer, in the buffer of all forms.
