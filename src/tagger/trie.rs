@@ -6,7 +6,8 @@
 //! a mention must start where a word starts (or with a character that is not
 //! part of a word), so the tagger need not look for patterns that start inside
 //! a word. This matcher keeps the sorted patterns in a byte trie (flat
-//! arrays, built in one pass over the sorted patterns, 13 bytes per node) and,
+//! arrays, built level by level from the sorted patterns, 13 bytes per
+//! node) and,
 //! at each possible start, walks it as far as the text goes, collecting every
 //! pattern that starts there. The candidates at the leftmost start, longest
 //! first, are the ones the Aho-Corasick path would find, so both paths give the
