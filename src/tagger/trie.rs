@@ -32,7 +32,8 @@ const LABEL_PAD: usize = 8;
 
 /// The sorted patterns as a byte trie in flat arrays. Node 0 is the root;
 /// the children of a node have consecutive ids, sorted by label, so finding
-/// one is a short scan (the root's, a table lookup).
+/// one is a scan of eight labels at a time ([`Trie::child`]); the root's
+/// children and their children are found by table lookups.
 #[derive(Clone)]
 pub(crate) struct Trie {
     /// The byte on the edge into each node (apart from [`Node`], so that a
