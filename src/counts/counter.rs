@@ -82,26 +82,47 @@ impl<'g> Counter<'g> {
         let entities = self.gazetteer.entities();
         let mut counts = CoMentionCounts::new(self.options.clone());
         let convert = |layer: IndexLayer| {
-            let mut out = Layer {
+            let nodes = layer
+                .nodes
+                .into_iter()
+                .map(|(e, n)| (entities[e as usize].id.clone(), n.into_counts()))
+                .collect();
+            // A layer's pairs are rows keyed by the string-smaller id: the
+            // pairs are put in order of that id's index, and the rows are
+            // made on the pool (a row's strings are what takes the time).
+            let mut flat: Vec<(u32, u32, PairTally)> = layer
+                .pairs
+                .into_par_iter()
+                .flat_map_iter(|table| {
+                    table.into_iter().map(|(key, p)| {
+                        let (a, b) = ((key >> 32) as u32, key as u32);
+                        if entities[a as usize].id <= entities[b as usize].id {
+                            (a, b, p)
+                        } else {
+                            (b, a, p)
+                        }
+                    })
+                })
+                .collect();
+            flat.par_sort_unstable_by_key(|&(a, _, _)| a);
+            let pairs = flat
+                .par_chunk_by_mut(|x, y| x.0 == y.0)
+                .map(|row| {
+                    let cells = row
+                        .iter_mut()
+                        .map(|(_, b, p)| {
+                            let p = std::mem::take(p);
+                            (entities[*b as usize].id.clone(), p.into_counts())
+                        })
+                        .collect();
+                    (entities[row[0].0 as usize].id.clone(), cells)
+                })
+                .collect();
+            Layer {
                 totals: layer.totals,
-                nodes: HashMap::with_capacity(layer.nodes.len()),
-                pairs: HashMap::new(),
-            };
-            for (e, n) in layer.nodes {
-                out.nodes
-                    .insert(entities[e as usize].id.clone(), n.into_counts());
+                nodes,
+                pairs,
             }
-            for (key, p) in layer.pairs.into_iter().flatten() {
-                let (a, b) = (key >> 32, key & u64::from(u32::MAX));
-                let (a, b) = ordered(&entities[a as usize].id, &entities[b as usize].id);
-                // Most pairs find their first id already there: no copy of it.
-                let row = match out.pairs.get_mut(a) {
-                    Some(row) => row,
-                    None => out.pairs.entry(a.to_string()).or_default(),
-                };
-                row.insert(b.to_string(), p.into_counts());
-            }
-            out
         };
         // The slices and the whole corpus are independent: converted in
         // parallel, then put in place.

@@ -786,10 +786,25 @@ impl Layer {
         v
     }
 
+    /// Every pair `(a, b, counts)` with `a < b`, sorted: the rows (by `a`)
+    /// are put in order, and each row's pairs are sorted on the pool.
     pub(crate) fn sorted_pairs(&self) -> Vec<(&str, &str, &PairCounts)> {
-        let mut v: Vec<_> = self.pairs().collect();
-        v.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-        v
+        use rayon::prelude::*;
+        let mut rows: Vec<(&str, &HashMap<String, PairCounts>)> = self
+            .pairs
+            .iter()
+            .map(|(a, row)| (a.as_str(), row))
+            .collect();
+        rows.sort_unstable_by_key(|&(a, _)| a);
+        let rows: Vec<Vec<(&str, &str, &PairCounts)>> = rows
+            .par_iter()
+            .map(|&(a, row)| {
+                let mut v: Vec<_> = row.iter().map(|(b, p)| (a, b.as_str(), p)).collect();
+                v.sort_unstable_by_key(|&(_, b, _)| b);
+                v
+            })
+            .collect();
+        rows.concat()
     }
 }
 
