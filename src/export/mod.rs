@@ -221,33 +221,38 @@ impl Value<'_> {
 /// Items rendered per parallel task by [`write_in_order`].
 const RENDER_CHUNK: usize = 512;
 /// Tasks rendered before their bytes are written (bounds the memory held).
-const RENDER_TASKS: usize = 64;
+const RENDER_TASKS: usize = 16;
 
 /// Renders `items` in parallel, chunk by chunk, and writes the bytes in
 /// item order: the output equals rendering them one after the other into
 /// `out`, on any number of threads. At most `RENDER_CHUNK * RENDER_TASKS`
-/// items' bytes are held at once.
+/// items' bytes are held at once, in buffers that serve every group (fresh
+/// memory for each would cost a page fault per 4 KiB written).
 pub(crate) fn write_in_order<T: Sync>(
     items: &[T],
     out: &mut dyn std::io::Write,
     render: impl Fn(usize, &T, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
+    let mut buffers: Vec<Vec<u8>> = Vec::new();
     for (group_index, group) in items.chunks(RENDER_CHUNK * RENDER_TASKS).enumerate() {
         let first = group_index * RENDER_CHUNK * RENDER_TASKS;
-        let parts: Vec<Vec<u8>> = group
+        let tasks = group.len().div_ceil(RENDER_CHUNK);
+        if buffers.len() < tasks {
+            buffers.resize_with(tasks, Vec::new);
+        }
+        group
             .par_chunks(RENDER_CHUNK)
+            .zip(buffers.par_iter_mut())
             .enumerate()
-            .map(|(c, chunk)| {
-                let mut bytes = Vec::new();
+            .for_each(|(c, (chunk, bytes))| {
+                bytes.clear();
                 for (k, item) in chunk.iter().enumerate() {
-                    render(first + c * RENDER_CHUNK + k, item, &mut bytes);
+                    render(first + c * RENDER_CHUNK + k, item, bytes);
                 }
-                bytes
-            })
-            .collect();
-        for part in parts {
-            out.write_all(&part)?;
+            });
+        for bytes in &buffers[..tasks] {
+            out.write_all(bytes)?;
         }
     }
     Ok(())
@@ -274,6 +279,12 @@ pub(crate) fn push_float(out: &mut Vec<u8>, x: f64) {
     }
     let mut buffer = ryu::Buffer::new();
     let text = buffer.format_finite(x).as_bytes();
+    // Zero and 1e-4 ≤ |x| < 1e16 are where both ryu and `{:?}` write plain
+    // decimals, alike: most measures need no layout of their own.
+    if x == 0.0 || (1e-4..1e16).contains(&x.abs()) {
+        out.extend_from_slice(text);
+        return;
+    }
     let (negative, text) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),

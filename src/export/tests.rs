@@ -486,6 +486,20 @@ proptest::proptest! {
         }
     }
 
+    /// Around `{:?}`'s switches between plain decimals and exponents
+    /// (1e-4 and 1e16), where ryu's own text is handed through as it is.
+    #[test]
+    fn floats_near_the_notation_switch_match_debug_layout(
+        m in 1.0f64..10.0,
+        e in -7i32..19,
+        negative in proptest::bool::ANY,
+    ) {
+        let x = if negative { -m } else { m } * 10f64.powi(e);
+        let fast = float(x);
+        proptest::prop_assert_eq!(fast.parse::<f64>().unwrap().to_bits(), x.to_bits());
+        proptest::prop_assert_eq!(layout(&fast), layout(&format!("{x:?}")));
+    }
+
     /// Also for values like the measures (short decimals, small integers).
     #[test]
     fn measure_like_floats_match_debug_notation(n in -1_000_000i64..1_000_000, scale in 0i32..20) {
