@@ -133,9 +133,11 @@ impl OutputArgs {
         super::output::check_folder(self.output_path())
     }
 
-    /// Builds the graph from `counts` and writes it.
-    pub(crate) fn write(&self, counts: &CoMentionCounts) -> anyhow::Result<()> {
-        let graph = CoMentionGraph::build(counts, &self.filters.graph_options());
+    /// Builds the graph from `counts` and writes it. The edges' evidence and
+    /// dates are moved out of `counts` rather than copied (the state, if
+    /// asked for, must be saved before).
+    pub(crate) fn write(&self, counts: &mut CoMentionCounts) -> anyhow::Result<()> {
+        let graph = CoMentionGraph::build_taking(counts, &self.filters.graph_options());
         let format = self.format();
         // The process ends after writing: freeing a large network's
         // strings one by one would only delay the exit (a tenth of `merge`).
@@ -261,7 +263,7 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
         save_state(&counts, path)?;
     }
     if graph_wanted {
-        args.output.write(&counts)?;
+        args.output.write(&mut counts)?;
     }
     // As for the network: the process ends here, nothing to free.
     std::mem::forget(counts);

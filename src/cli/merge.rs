@@ -44,12 +44,12 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
             "the state and the graph cannot both go to stdout; give -o FILE or --save-state FILE"
         );
     }
-    let counts = state::read_paths(&args.states)?;
+    let mut counts = state::read_paths(&args.states)?;
     if let Some(path) = &args.save_state {
         save_state(&counts, path)?;
     }
     if graph_wanted {
-        args.output.write(&counts)?;
+        args.output.write(&mut counts)?;
     }
     // The process ends here: freeing the counts one string at a time would
     // only delay the exit.

@@ -357,6 +357,22 @@ pub struct PairCounts {
     pub evidence: Vec<String>,
 }
 
+/// The strings of a [`PairCounts`], moved into a graph's edge.
+pub(crate) struct PairStrings {
+    pub(crate) evidence: Vec<String>,
+    /// First and last date.
+    pub(crate) dates: (Option<String>, Option<String>),
+}
+
+impl PairStrings {
+    fn take(p: &mut PairCounts) -> PairStrings {
+        PairStrings {
+            evidence: std::mem::take(&mut p.evidence),
+            dates: (p.first_date.take(), p.last_date.take()),
+        }
+    }
+}
+
 /// Corpus-wide numbers (in one slice, or overall).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
@@ -640,6 +656,11 @@ impl CoMentionCounts {
         &self.overall
     }
 
+    /// The whole corpus's counts, for moving their strings out.
+    pub(crate) fn overall_mut(&mut self) -> &mut Layer {
+        &mut self.overall
+    }
+
     /// Counts of one time slice.
     pub fn slice(&self, key: &str) -> Option<&Layer> {
         self.slices.get(key)
@@ -784,6 +805,24 @@ impl Layer {
         let mut v: Vec<_> = self.nodes().collect();
         v.sort_unstable_by(|x, y| x.0.cmp(y.0));
         v
+    }
+
+    /// Each pair's evidence and dates, moved out, in [`Layer::sorted_pairs`]
+    /// order.
+    pub(crate) fn take_pair_strings(&mut self) -> Vec<PairStrings> {
+        use rayon::prelude::*;
+        let mut rows: Vec<(&String, &mut HashMap<String, PairCounts>)> =
+            self.pairs.iter_mut().collect();
+        rows.sort_unstable_by(|x, y| x.0.cmp(y.0));
+        let rows: Vec<Vec<PairStrings>> = rows
+            .into_par_iter()
+            .map(|(_, row)| {
+                let mut v: Vec<(&String, &mut PairCounts)> = row.iter_mut().collect();
+                v.sort_unstable_by(|x, y| x.0.cmp(y.0));
+                v.into_iter().map(|(_, p)| PairStrings::take(p)).collect()
+            })
+            .collect();
+        rows.into_iter().flatten().collect()
     }
 
     /// Every pair `(a, b, counts)` with `a < b`, sorted: the rows (by `a`)

@@ -297,6 +297,42 @@ proptest::proptest! {
             proptest::prop_assert_eq!(&e.slices, &expected);
         }
     }
+
+    /// Moving the evidence and dates out of the counts builds the same
+    /// graph as copying them, whatever the filters, and leaves the overall
+    /// pairs without strings but with their numbers.
+    #[test]
+    fn build_taking_equals_build(
+        spec in proptest::collection::vec(crate::counts::tests::arb_doc(), 0..25),
+        options in crate::counts::tests::arb_options(),
+        min_cooccurrences in 0u64..3,
+        min_weight in proptest::option::of(0.0f64..2.0),
+        top_k in proptest::option::of(1usize..3),
+        alpha in proptest::option::of(0.05f64..0.95),
+        weight in proptest::sample::select(Weight::ALL.to_vec()),
+    ) {
+        let mut counts = count(&crate::counts::tests::build(&spec), &options);
+        counts.attach_entities(&crate::counts::tests::gaz());
+        let backbone = alpha.map(|alpha| Backbone::Disparity { alpha });
+        let opts = GraphOptions { weight, min_weight, min_cooccurrences, top_k, backbone, ..GraphOptions::default() };
+        let copied = CoMentionGraph::build(&counts, &opts);
+        let before: Vec<(String, String, u64, u64)> = counts
+            .overall()
+            .pairs()
+            .map(|(a, b, p)| (a.to_string(), b.to_string(), p.cooccurrences, p.documents))
+            .collect();
+        let moved = CoMentionGraph::build_taking(&mut counts, &opts);
+        proptest::prop_assert_eq!(&moved, &copied);
+        let after: Vec<(String, String, u64, u64)> = counts
+            .overall()
+            .pairs()
+            .map(|(a, b, p)| (a.to_string(), b.to_string(), p.cooccurrences, p.documents))
+            .collect();
+        proptest::prop_assert_eq!(after, before);
+        for (_, _, p) in counts.overall().pairs() {
+            proptest::prop_assert!(p.evidence.is_empty() && p.first_date.is_none() && p.last_date.is_none());
+        }
+    }
 }
 
 /// A state may pair an entity in a slice without listing it as a node of
