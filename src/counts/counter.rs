@@ -9,10 +9,10 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use super::{
-    add_evidence, date_prefix, CoMentionCounts, CountOptions, Layer, NodeCounts, PairCounts, Scope,
-    Totals,
+    date_prefix, CoMentionCounts, CountOptions, Layer, NodeCounts, PairCounts, Scope, Totals,
 };
 use crate::corpus::{segment, Document};
 use crate::gazetteer::Gazetteer;
@@ -418,16 +418,38 @@ struct NodeTally {
     dates: Span,
 }
 
-/// 56 bytes, 64 with its key: the pair table is the tally's working set,
-/// and every pair of every document lands at a random place in it.
+/// 48 bytes, 56 with its key: the pair table is the tally's working set,
+/// and every pair of every document lands at a random place in it. Once
+/// the evidence list is full, most documents are told apart from it by
+/// `last_key` and `last` alone, without reading the list.
 #[derive(Debug, Clone, Default)]
 struct PairTally {
     cooccurrences: u64,
     documents: u64,
     dates: Span,
-    evidence: Vec<String>,
-    /// [`prefix_key`] of the last evidence id once `evidence` is full.
+    evidence: Option<Box<Evidence>>,
+    /// [`prefix_key`] of the last evidence id once the list is full.
     last_key: u64,
+    /// Address of the last evidence id once the list is full, 0 before:
+    /// which id it is, told without reading the list.
+    last: usize,
+}
+
+/// A pair's evidence ids, sorted and distinct; each document's id is
+/// allocated once and shared by all the pairs that keep it.
+#[derive(Debug, Clone, Default)]
+struct Evidence(Vec<Arc<str>>);
+
+/// The outcome of the last full comparison of a document's id with a
+/// pair's last evidence id, by that id's address: many pairs of a
+/// document share their last evidence id (the corpus's smallest ids), and
+/// the comparison reads two strings from memory the pair table does not
+/// hold. Valid while the document's pairs are added: no id is allocated
+/// meanwhile, so an address names one id.
+#[derive(Default)]
+struct LastSeen {
+    address: usize,
+    id_is_smaller: bool,
 }
 
 fn pair_key(a: u32, b: u32) -> u64 {
@@ -463,19 +485,22 @@ impl PairTally {
             documents: self.documents,
             first_date: self.dates.first(),
             last_date: self.dates.last(),
-            evidence: self.evidence,
+            evidence: self
+                .evidence
+                .map_or_else(Vec::new, |e| e.0.iter().map(|id| id.to_string()).collect()),
         }
     }
 }
 
 impl IndexLayer {
     fn add(&mut self, doc: &DocumentCounts, evidence: usize) {
-        let (id_key, rank) = (prefix_key(&doc.id), date_rank(doc));
+        let (id, rank) = (EvidenceId::of(doc, evidence), date_rank(doc));
         self.add_nodes(doc, rank);
+        let mut seen = LastSeen::default();
         for &(a, b, cooccurrences) in &doc.pairs {
             let key = pair_key(a, b);
             let pair = self.pairs[shard(key)].entry(key).or_default();
-            pair.add(cooccurrences, doc, id_key, rank, evidence);
+            pair.add(cooccurrences, rank, id.as_ref(), evidence, &mut seen);
         }
     }
 
@@ -483,9 +508,10 @@ impl IndexLayer {
     /// parallel.
     fn add_all(&mut self, docs: &[&DocumentCounts], evidence: usize) {
         use rayon::prelude::*;
-        let keys: Vec<(u64, u32)> = docs
+        // Every id is allocated here, before the shards run (see `LastSeen`).
+        let keys: Vec<(Option<EvidenceId>, u32)> = docs
             .iter()
-            .map(|doc| (prefix_key(&doc.id), date_rank(doc)))
+            .map(|doc| (EvidenceId::of(doc, evidence), date_rank(doc)))
             .collect();
         for (doc, &(_, rank)) in docs.iter().zip(&keys) {
             self.add_nodes(doc, rank);
@@ -494,10 +520,11 @@ impl IndexLayer {
             .par_iter_mut()
             .enumerate()
             .for_each(|(s, table)| {
-                for (doc, &(id_key, rank)) in docs.iter().zip(&keys) {
+                for (doc, (id, rank)) in docs.iter().zip(&keys) {
+                    let mut seen = LastSeen::default();
                     for &(a, b, cooccurrences) in doc.shard_pairs(s) {
                         let pair = table.entry(pair_key(a, b)).or_default();
-                        pair.add(cooccurrences, doc, id_key, rank, evidence);
+                        pair.add(cooccurrences, *rank, id.as_ref(), evidence, &mut seen);
                     }
                 }
             });
@@ -522,32 +549,65 @@ fn date_rank(doc: &DocumentCounts) -> u32 {
     doc.date.map_or(0, |d| d.rank())
 }
 
+/// A document's id as evidence: shared, with its [`prefix_key`].
+struct EvidenceId {
+    id: Arc<str>,
+    key: u64,
+}
+
+impl EvidenceId {
+    /// `doc`'s id, if pairs keep `evidence` > 0 ids.
+    fn of(doc: &DocumentCounts, evidence: usize) -> Option<EvidenceId> {
+        (evidence > 0).then(|| EvidenceId {
+            id: Arc::from(doc.id.as_str()),
+            key: prefix_key(&doc.id),
+        })
+    }
+}
+
 impl PairTally {
-    /// Counts the pair in one more document, whose id has [`prefix_key`]
-    /// `id_key` and whose date has [`Date::rank`] `rank`.
+    /// Counts the pair in one more document, whose date has [`Date::rank`]
+    /// `rank` and whose id is `id` (`None` when no evidence is kept; else
+    /// `evidence` ids are). `seen` is what this document's id was last
+    /// compared with.
     fn add(
         &mut self,
         cooccurrences: u64,
-        doc: &DocumentCounts,
-        id_key: u64,
         rank: u32,
+        id: Option<&EvidenceId>,
         evidence: usize,
+        seen: &mut LastSeen,
     ) {
         self.cooccurrences += cooccurrences;
         self.documents += 1;
         self.dates.widen(rank);
+        let Some(id) = id else { return };
         // A full list whose last id is smaller keeps its ids: told by the
         // prefix keys for most documents (this check runs for every pair of
-        // every document).
-        let is_full = self.evidence.len() >= evidence;
-        if evidence > 0 && !(is_full && id_key > self.last_key) {
-            add_evidence(&mut self.evidence, &doc.id, evidence);
-            if let Some(last) = self
-                .evidence
-                .last()
-                .filter(|_| self.evidence.len() >= evidence)
-            {
+        // every document), else by the last comparison with the same id.
+        let list = &mut self.evidence.get_or_insert_with(Box::default).0;
+        if self.last != 0 {
+            if id.key > self.last_key {
+                return;
+            }
+            if id.key == self.last_key {
+                if seen.address != self.last {
+                    let last = list.last().expect("a full list");
+                    seen.address = self.last;
+                    seen.id_is_smaller = *id.id < **last;
+                }
+                if !seen.id_is_smaller {
+                    return;
+                }
+            }
+        }
+        if let Err(at) = list.binary_search_by(|probe| (**probe).cmp(&*id.id)) {
+            list.insert(at, Arc::clone(&id.id));
+            list.truncate(evidence);
+            if list.len() >= evidence {
+                let last = list.last().expect("a full list");
                 self.last_key = prefix_key(last);
+                self.last = Arc::as_ptr(last).cast::<u8>() as usize;
             }
         }
     }
@@ -744,6 +804,14 @@ mod tests {
             (_, 0) => format!("{y:04}-{m:02}"),
             _ => format!("{y:04}-{m:02}-{d:02}"),
         })
+    }
+
+    /// The pair table's entries stay small (see `PairTally`): evidence
+    /// lives behind a pointer.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn pair_tallies_take_48_bytes() {
+        assert_eq!(std::mem::size_of::<super::PairTally>(), 48);
     }
 
     proptest! {

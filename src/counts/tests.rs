@@ -509,4 +509,44 @@ proptest! {
         prop_assert_eq!(batched.pair_count(), one_by_one.pair_count());
         prop_assert_eq!(counter.finish(batched), counter.finish(one_by_one));
     }
+
+    /// Ids that share their first bytes (URLs, numbered copies) are told
+    /// apart by a full comparison, whose outcome a document reuses for
+    /// every pair whose last evidence id is the same: the evidence kept,
+    /// added one by one or in batches, is that of `add_document`.
+    #[test]
+    fn ids_with_a_shared_prefix_keep_the_smallest_evidence(
+        spec in prop::collection::vec(arb_doc(), 0..40),
+        evidence in 1usize..4,
+        batch in 1usize..8,
+        threads in 1usize..3,
+    ) {
+        let mut docs = build(&spec);
+        for (d, (_, _, id)) in docs.iter_mut().zip(&spec) {
+            // Many ids with one 24-byte prefix, of several lengths.
+            d.id = format!("https://example.org/news/{}", u32::from(*id) * 7 % 23);
+        }
+        let gaz = gaz();
+        let tagger = Tagger::new(&gaz);
+        let options = CountOptions { evidence, ..CountOptions::default() };
+        let counter = Counter::new(&gaz, options.clone());
+        let mut expected = CoMentionCounts::new(options);
+        let mut one_by_one = counter.tally();
+        let mut counted = Vec::new();
+        for d in &docs {
+            let mentions = tagger.tag(&d.text);
+            expected.add_document(d, &mentions, &gaz);
+            one_by_one.add(counter.count(d, &mentions));
+            counted.push(counter.count(d, &mentions));
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let mut batched = counter.tally();
+        pool.install(|| {
+            for chunk in counted.chunks(batch) {
+                batched.add_all(chunk.to_vec());
+            }
+        });
+        prop_assert_eq!(counter.finish(one_by_one), expected.clone());
+        prop_assert_eq!(counter.finish(batched), expected);
+    }
 }
