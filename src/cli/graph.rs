@@ -267,5 +267,8 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     }
     // As for the network: the process ends here, nothing to free.
     std::mem::forget(counts);
+    drop(counter);
+    std::mem::forget(tagger);
+    std::mem::forget(gazetteer);
     Ok(args.input.exit_code(&summary))
 }

@@ -90,5 +90,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.input.quiet {
         eprintln!("{total} mention{}", if total == 1 { "" } else { "s" });
     }
+    // The process ends here: freeing the automaton and the gazetteer piece
+    // by piece would only delay the exit (a tenth of the start-up time).
+    drop(renderer);
+    std::mem::forget(tagger);
     Ok(args.input.exit_code(&summary))
 }
