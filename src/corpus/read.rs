@@ -728,6 +728,35 @@ struct Lines<'a> {
     buf: Vec<u8>,
 }
 
+impl Lines<'_> {
+    /// The next line, with its `\n` if it has one; `None` at the end. A
+    /// line that is all in the read buffer (most are) is copied from there
+    /// once; a longer one is gathered in `buf` first.
+    fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let available = loop {
+            match self.reader.fill_buf() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                result => break result?,
+            }
+        };
+        if available.is_empty() {
+            return Ok(None);
+        }
+        if let Some(i) = memchr::memchr(b'\n', available) {
+            let line = available[..=i].to_vec();
+            self.reader.consume(i + 1);
+            return Ok(Some(line));
+        }
+        self.buf.clear();
+        self.reader.read_until(b'\n', &mut self.buf)?;
+        Ok(Some(if self.buf.len() > TAKE_LINE_OVER {
+            std::mem::take(&mut self.buf)
+        } else {
+            self.buf.clone()
+        }))
+    }
+}
+
 struct CsvSource<'a> {
     origin_path: Arc<Path>,
     name: Arc<str>,
@@ -937,32 +966,25 @@ impl<'a> Reader<'a> {
         match &mut self.file {
             None => Ok(None),
             Some(FileSource::Jsonl(lines)) => loop {
-                lines.buf.clear();
-                let n = lines
-                    .reader
-                    .read_until(b'\n', &mut lines.buf)
-                    .map_err(|e| io_error(&lines.origin_path, e))?;
-                if n == 0 {
+                let Some(mut bytes) = lines
+                    .next_line()
+                    .map_err(|e| io_error(&lines.origin_path, e))?
+                else {
                     self.file = None;
                     return Ok(None);
-                }
+                };
                 lines.line += 1;
-                let mut end = lines.buf.len();
-                if lines.buf[..end].ends_with(b"\n") {
+                let mut end = bytes.len();
+                if bytes[..end].ends_with(b"\n") {
                     end -= 1;
                 }
-                if lines.buf[..end].ends_with(b"\r") {
+                if bytes[..end].ends_with(b"\r") {
                     end -= 1;
                 }
-                if lines.buf[..end].iter().all(u8::is_ascii_whitespace) {
+                if bytes[..end].iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                lines.buf.truncate(end);
-                let bytes = if lines.buf.len() > TAKE_LINE_OVER {
-                    std::mem::take(&mut lines.buf)
-                } else {
-                    lines.buf.clone()
-                };
+                bytes.truncate(end);
                 return Ok(Some(Raw::Json {
                     origin: Origin {
                         path: Arc::clone(&lines.origin_path),
@@ -1260,6 +1282,51 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(bytes).unwrap();
         enc.finish().unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// JSONL lines of every length, inside the 256 KiB read buffer or
+        /// across its end, with CRLF, blank and broken lines, plain and
+        /// gzipped: each record is read whole and keeps its line number.
+        #[test]
+        fn jsonl_lines_of_any_length_are_read_whole(
+            lines in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![0usize..100, 1_000usize..70_000, 200_000usize..300_000],
+                    0u8..8,
+                ),
+                0..10,
+            ),
+            gzipped in proptest::bool::ANY,
+        ) {
+            let mut file = Vec::new();
+            let (mut texts, mut broken) = (Vec::new(), Vec::new());
+            for (n, (len, kind)) in lines.iter().enumerate() {
+                let line = n as u64 + 1;
+                let text: String = (0..*len).map(|i| (b'a' + (i % 23) as u8) as char).collect();
+                match kind {
+                    0 => file.extend_from_slice(b"  \t"),
+                    1 => {
+                        file.extend_from_slice(b"{\"text\": \"");
+                        file.extend_from_slice(text.as_bytes());
+                        broken.push(line);
+                    }
+                    _ => {
+                        file.extend_from_slice(format!("{{\"id\":\"r{line}\",\"text\":\"{text}\"}}").as_bytes());
+                        texts.push((format!("r{line}"), text));
+                    }
+                }
+                file.extend_from_slice(if kind % 2 == 0 { b"\r\n" } else { b"\n" });
+            }
+            let bytes = if gzipped { gzip(&file) } else { file };
+            let name = if gzipped { "a.jsonl.gz" } else { "a.jsonl" };
+            let (docs, warnings) = read(&mem(name, &bytes));
+            let got: Vec<(String, String)> = docs.into_iter().map(|d| (d.id, d.text)).collect();
+            proptest::prop_assert_eq!(got, texts);
+            let lines: Vec<u64> = warnings.iter().map(|w| w.line).collect();
+            proptest::prop_assert_eq!(lines, broken);
+        }
     }
 
     #[test]
