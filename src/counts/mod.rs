@@ -365,6 +365,15 @@ pub(crate) struct PairStrings {
 }
 
 impl PairStrings {
+    /// Copies of `p`'s strings.
+    pub(crate) fn of(p: &PairCounts) -> PairStrings {
+        PairStrings {
+            evidence: p.evidence.clone(),
+            dates: (p.first_date.clone(), p.last_date.clone()),
+        }
+    }
+
+    /// `p`'s strings, moved out.
     fn take(p: &mut PairCounts) -> PairStrings {
         PairStrings {
             evidence: std::mem::take(&mut p.evidence),
@@ -810,41 +819,40 @@ impl Layer {
     /// Each pair's evidence and dates, moved out, in [`Layer::sorted_pairs`]
     /// order.
     pub(crate) fn take_pair_strings(&mut self) -> Vec<PairStrings> {
-        use rayon::prelude::*;
-        let mut rows: Vec<(&String, &mut HashMap<String, PairCounts>)> =
-            self.pairs.iter_mut().collect();
-        rows.sort_unstable_by(|x, y| x.0.cmp(y.0));
-        let rows: Vec<Vec<PairStrings>> = rows
-            .into_par_iter()
-            .map(|(_, row)| {
-                let mut v: Vec<(&String, &mut PairCounts)> = row.iter_mut().collect();
-                v.sort_unstable_by(|x, y| x.0.cmp(y.0));
-                v.into_iter().map(|(_, p)| PairStrings::take(p)).collect()
-            })
-            .collect();
-        rows.into_iter().flatten().collect()
+        in_pair_order(self.pairs.iter_mut())
+            .into_iter()
+            .map(|(_, _, p)| PairStrings::take(p))
+            .collect()
     }
 
-    /// Every pair `(a, b, counts)` with `a < b`, sorted: the rows (by `a`)
-    /// are put in order, and each row's pairs are sorted on the pool.
+    /// Every pair `(a, b, counts)` with `a < b`, sorted.
     pub(crate) fn sorted_pairs(&self) -> Vec<(&str, &str, &PairCounts)> {
-        use rayon::prelude::*;
-        let mut rows: Vec<(&str, &HashMap<String, PairCounts>)> = self
-            .pairs
-            .iter()
-            .map(|(a, row)| (a.as_str(), row))
-            .collect();
-        rows.sort_unstable_by_key(|&(a, _)| a);
-        let rows: Vec<Vec<(&str, &str, &PairCounts)>> = rows
-            .par_iter()
-            .map(|&(a, row)| {
-                let mut v: Vec<_> = row.iter().map(|(b, p)| (a, b.as_str(), p)).collect();
-                v.sort_unstable_by_key(|&(_, b, _)| b);
-                v
-            })
-            .collect();
-        rows.concat()
+        in_pair_order(self.pairs.iter())
     }
+}
+
+/// The pairs of `rows` (a layer's rows, by reference or mutable
+/// reference), sorted by `a` then `b`: the rows are put in order, and each
+/// row's pairs are sorted on the pool.
+fn in_pair_order<'a, R, P>(
+    rows: impl Iterator<Item = (&'a String, R)>,
+) -> Vec<(&'a str, &'a str, P)>
+where
+    R: IntoIterator<Item = (&'a String, P)> + Send,
+    P: Send,
+{
+    use rayon::prelude::*;
+    let mut rows: Vec<(&str, R)> = rows.map(|(a, row)| (a.as_str(), row)).collect();
+    rows.sort_unstable_by_key(|&(a, _)| a);
+    let rows: Vec<Vec<(&str, &str, P)>> = rows
+        .into_par_iter()
+        .map(|(a, row)| {
+            let mut v: Vec<_> = row.into_iter().map(|(b, p)| (a, b.as_str(), p)).collect();
+            v.sort_unstable_by_key(|&(_, b, _)| b);
+            v
+        })
+        .collect();
+    rows.into_iter().flatten().collect()
 }
 
 impl AddAssign for CoMentionCounts {

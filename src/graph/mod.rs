@@ -346,19 +346,19 @@ impl CoMentionGraph {
                 return None;
             }
             let (sa, sb) = (nodes[source].counts.scopes, nodes[target].counts.scopes);
-            let (evidence, dates) = match taken {
-                Some(strings) => (Some(strings.evidence), strings.dates),
-                None => (None, (p.first_date.clone(), p.last_date.clone())),
-            };
-            let values = edge_values(sa, sb, overall.totals().scopes, p, weight, dates);
+            let n = overall.totals().scopes;
+            let mut values = edge_values(sa, sb, n, p, weight, (None, None));
             if options.min_weight.is_some_and(|min| values.weight < min) {
                 return None;
             }
+            // The strings last: none is copied for a dropped edge.
+            let PairStrings { evidence, dates } = taken.unwrap_or_else(|| PairStrings::of(p));
+            (values.first_date, values.last_date) = dates;
             Some(Edge {
                 source,
                 target,
                 values,
-                evidence: evidence.unwrap_or_else(|| p.evidence.clone()),
+                evidence,
                 slices: BTreeMap::new(),
             })
         };
