@@ -192,44 +192,54 @@ fn fold_special(c: char) -> Option<&'static str> {
     })
 }
 
-/// Eight copies of byte `b`.
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
+/// Whether byte `b`, followed by byte `next`, may be changed by
+/// normalisation (case folding aside): a non-ASCII byte, an ASCII whitespace
+/// byte other than the space (tab, line feed, vertical tab, form feed,
+/// carriage return), or a space followed by ASCII whitespace or a non-ASCII
+/// byte (which may start a whitespace character). Other ASCII control
+/// characters are kept as they are.
+#[inline(always)]
+fn is_special(b: u8, next: u8) -> bool {
+    let is_break = |x: u8| x.wrapping_sub(b'\t') < 5;
+    (b >= 0x80) | is_break(b) | ((b == b' ') & ((next == b' ') | is_break(next) | (next >= 0x80)))
 }
 
-/// Bit 7 of each byte set where that byte of `w` is below `n` (exact for
-/// bytes below 0x80; bytes from 0x80 up are reported separately).
-#[inline]
-fn below(w: u64, n: u8) -> u64 {
-    !((w | splat(0x80)) - splat(n)) & splat(0x80)
+/// Bytes per block of [`next_special`]'s search.
+const BLOCK: usize = 32;
+
+/// A cheap test that is true for every byte [`is_special`] is true for (and
+/// for a few more): a byte below 14 or from 0x80 up (signed, below 14), or
+/// a space followed by a byte below 0x21 or from 0x80 up. Four vector
+/// instructions per 16 bytes.
+#[inline(always)]
+fn may_be_special(b: u8, next: u8) -> bool {
+    let below = |x: u8, n: i8| (x as i8) < n;
+    below(b, 14) | ((b == b' ') & below(next, 0x21))
 }
 
-/// The first byte at or after `from` that normalisation may change (case
-/// folding aside): a non-ASCII byte, an ASCII control character (tab, line
-/// breaks…), or a space followed by a space, a control character or a
-/// non-ASCII byte (which may start a whitespace character). Every byte
-/// before it is copied unchanged. Scans eight bytes at a time; it may stop
-/// early (only ever on a char boundary), never late.
+/// The first byte at or after `from` that normalisation may change (see
+/// [`is_special`]). Every byte before it is copied unchanged. Tests a block
+/// of 32 bytes (and the byte after each) with [`may_be_special`], without a
+/// branch per byte, which the compiler turns into vector instructions; only
+/// a block that passes that test is looked at byte by byte.
 pub(crate) fn next_special(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
-    // Load bytes i..i+8 and i+1..i+9 (to see the byte after each space).
-    while i + 9 <= bytes.len() {
-        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-        let next = u64::from_le_bytes(bytes[i + 1..i + 9].try_into().expect("8 bytes"));
-        let high = w & splat(0x80);
-        let control = below(w, 0x20);
-        let space = below(w, 0x21) & !control;
-        let special = high | control | (space & (below(next, 0x21) | (next & splat(0x80))));
-        if special != 0 {
-            return i + (special.trailing_zeros() / 8) as usize;
+    while i + BLOCK < bytes.len() {
+        let block: &[u8; BLOCK] = bytes[i..i + BLOCK].try_into().expect("a block");
+        let next: &[u8; BLOCK] = bytes[i + 1..i + 1 + BLOCK].try_into().expect("a block");
+        let mut any = 0u8;
+        for k in 0..BLOCK {
+            any |= u8::from(may_be_special(block[k], next[k]));
         }
-        i += 8;
+        if any != 0 {
+            if let Some(k) = (0..BLOCK).find(|&k| is_special(block[k], next[k])) {
+                return i + k;
+            }
+        }
+        i += BLOCK;
     }
     while i < bytes.len() {
-        let b = bytes[i];
-        if !(0x20..0x80).contains(&b)
-            || (b == b' ' && bytes.get(i + 1).is_some_and(|&n| n <= b' ' || n >= 0x80))
-        {
+        if is_special(bytes[i], bytes.get(i + 1).copied().unwrap_or(b'a')) {
             return i;
         }
         i += 1;
@@ -238,11 +248,11 @@ pub(crate) fn next_special(bytes: &[u8], from: usize) -> usize {
 }
 
 /// Finds the next byte that normalisation may change, as [`next_special`]
-/// does, but with vectorised searches when the text is ASCII without
+/// does, but with `memchr`'s searches when the text is ASCII without
 /// vertical tabs or form feeds: there the only such bytes are `\t`, `\n`,
-/// `\r` and a space followed by one of them or by a space (every other
-/// ASCII byte, control characters included, is kept as it is). Each search's next hit is
-/// cached, so every byte is searched once per kind.
+/// `\r` and a space followed by one of them or by a space. Each search's
+/// next hit is cached, so every byte is searched once per kind (this beats
+/// [`next_special`] when such bytes are many and far between).
 struct Specials<'t> {
     bytes: &'t [u8],
     /// The text from `from` on is ASCII without `\x0B` and `\x0C`.
@@ -282,7 +292,7 @@ impl<'t> Specials<'t> {
     }
 
     /// The first byte at or after `from` that normalisation may change, or
-    /// the text's length; may stop early (on a char boundary), never late.
+    /// the text's length.
     #[inline]
     fn next(&mut self, from: usize) -> usize {
         if !self.ascii {
@@ -372,7 +382,7 @@ impl Normalizer {
         if self.lowercase {
             return 0;
         }
-        Specials::new(text, 0).next(0)
+        next_special(text.as_bytes(), 0)
     }
 
     /// Normalises an alias: the same rules as text, trimmed.
@@ -421,12 +431,13 @@ impl Normalizer {
             self.text_into(text, out, map);
             return true;
         }
-        let mut specials = Specials::new(text, 0);
-        let plain = specials.next(0);
+        // One pass settles the fast path; the searches for the rest start
+        // at the first byte that may change.
+        let plain = next_special(text.as_bytes(), 0);
         if plain == text.len() {
             return false;
         }
-        self.copy_into(text, plain, specials, out, map);
+        self.copy_into(text, plain, Specials::new(text, plain), out, map);
         true
     }
 
@@ -624,8 +635,13 @@ mod tests {
         (from..bytes.len())
             .find(|&i| {
                 let b = bytes[i];
-                !(0x20..0x80).contains(&b)
-                    || (b == b' ' && bytes.get(i + 1).is_some_and(|&n| n <= b' ' || n >= 0x80))
+                let space = |c: char| c.is_ascii() && c.is_whitespace();
+                b >= 0x80
+                    || (b != b' ' && space(char::from(b)))
+                    || (b == b' '
+                        && bytes
+                            .get(i + 1)
+                            .is_some_and(|&n| n >= 0x80 || space(char::from(n))))
             })
             .unwrap_or(bytes.len())
     }
@@ -633,12 +649,25 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn next_special_matches_its_definition(
-            text in "[a-c \\n\\t\u{1}\u{7f}é’]{0,40}",
-            from in 0usize..40,
+            text in "[a-c \\n\\t\u{1}\u{7f}é’]{0,100}",
+            from in 0usize..100,
         ) {
             let bytes = text.as_bytes();
             let from = (0..=from.min(bytes.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
             proptest::prop_assert_eq!(next_special(bytes, from), next_special_reference(bytes, from));
+        }
+
+        #[test]
+        fn next_special_finds_a_late_byte(
+            plain in "[a-z.]{0,3}( {1,2}[a-z.]{1,3}){0,30}",
+            special in "[\n\t\r\u{1}\u{7f}é’\u{A0}]| [ \n\u{A0}]",
+            rest in "[a-z \n]{0,10}",
+        ) {
+            let text = format!("{plain}{special}{rest}");
+            let bytes = text.as_bytes();
+            for from in (0..=bytes.len()).filter(|&i| text.is_char_boundary(i)) {
+                proptest::prop_assert_eq!(next_special(bytes, from), next_special_reference(bytes, from));
+            }
         }
 
         #[test]
