@@ -422,23 +422,42 @@ impl Normalizer {
         self.copy_into(text, plain, Specials::new(text, plain), out, map);
     }
 
-    /// Writes the normalised form of `text` into `out` and the offset map
-    /// into `map`, unless `text` would come out unchanged (the fast path):
-    /// then returns false and leaves both as they were. One search for the
-    /// bytes to change serves both the check and the copy.
-    pub fn text_into_if_changed(&self, text: &str, out: &mut String, map: &mut OffsetMap) -> bool {
+    /// For a text whose first `plain` bytes come out unchanged (as found by
+    /// [`Normalizer::first_change`]): true when the rest is ASCII and the
+    /// only bytes normalisation changes are runs of spaces, tabs and line
+    /// breaks, and `keep(run)` is true for the first byte of each run
+    /// (called in order, until it is false or another byte to change turns
+    /// up). A vertical tab or form feed answers false.
+    pub fn changes_only_whitespace_runs(
+        &self,
+        text: &str,
+        plain: usize,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> bool {
         if self.lowercase {
-            self.text_into(text, out, map);
-            return true;
-        }
-        // One pass settles the fast path; the searches for the rest start
-        // at the first byte that may change.
-        let plain = next_special(text.as_bytes(), 0);
-        if plain == text.len() {
             return false;
         }
-        self.copy_into(text, plain, Specials::new(text, plain), out, map);
-        true
+        // Every byte before `plain` is ASCII (a non-ASCII byte may change).
+        let bytes = text.as_bytes();
+        // Runs of these only: the URL check does not take a vertical tab
+        // for whitespace, and such text is rare enough to take the copy.
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let mut i = plain;
+        loop {
+            // The first byte of a run: a line break or tab, or the space
+            // before more whitespace (a lone space is not special).
+            let run = next_special(bytes, i);
+            if run == bytes.len() {
+                return true;
+            }
+            if !is_space(bytes[run]) || !keep(run) {
+                return false;
+            }
+            i = run + 1;
+            while i < bytes.len() && is_space(bytes[i]) {
+                i += 1;
+            }
+        }
     }
 
     /// [`Normalizer::text_into_after`] with the search for the bytes to
@@ -716,38 +735,34 @@ mod tests {
     }
 
     #[test]
-    fn if_changed_normalises_or_reports_the_fast_path() {
-        for n in [
-            Normalizer::default(),
-            Normalizer {
-                fold_diacritics: true,
-                lowercase: false,
-            },
-            Normalizer {
-                fold_diacritics: false,
-                lowercase: true,
-            },
-        ] {
-            for text in [
-                "Xi  Jinping and  Putin",
-                "plain",
-                "a\n\nb’s",
-                "",
-                "Türkiye",
-                "A\tB",
-            ] {
-                let (expected, expected_map) = normalise(n, text);
-                let (mut out, mut map) = ("untouched".to_string(), OffsetMap::default());
-                if n.text_into_if_changed(text, &mut out, &mut map) {
-                    assert_eq!(out, expected, "{text:?}");
-                    assert_eq!(map.anchors, expected_map.anchors, "{text:?}");
-                } else {
-                    assert_eq!(out, "untouched");
-                    assert_eq!(expected, text, "{text:?} changes");
-                    assert!(n.is_noop(text));
-                }
-            }
-        }
+    fn whitespace_runs_alone_are_reported_run_by_run() {
+        let runs = |n: Normalizer, text: &str| {
+            let mut seen = Vec::new();
+            let only = n.changes_only_whitespace_runs(text, n.first_change(text), |run| {
+                seen.push(run);
+                true
+            });
+            (only, seen)
+        };
+        let n = Normalizer::default();
+        assert_eq!(runs(n, "a\n\nb  c \td\r\ne"), (true, vec![1, 4, 7, 10]));
+        assert_eq!(runs(n, "plain text"), (true, vec![]));
+        assert_eq!(runs(n, "a\nb’s"), (false, vec![1]));
+        assert_eq!(runs(n, "a\nb\x0Bc"), (false, vec![1]));
+        assert_eq!(runs(n, "a\n\x0Bb"), (false, vec![1]));
+        assert_eq!(runs(n, "’a\nb"), (false, vec![]));
+        let lower = Normalizer {
+            fold_diacritics: false,
+            lowercase: true,
+        };
+        assert_eq!(runs(lower, "a\nb"), (false, vec![]));
+        // A run `keep` refuses ends the walk.
+        let (mut calls, n) = (0, Normalizer::default());
+        assert!(!n.changes_only_whitespace_runs("a\nb\nc", 0, |_| {
+            calls += 1;
+            false
+        }));
+        assert_eq!(calls, 1);
     }
 
     #[test]

@@ -118,6 +118,7 @@ mod boundary;
 mod explain;
 mod fold;
 mod lower;
+mod runs;
 mod trie;
 
 use std::cell::RefCell;
@@ -371,6 +372,9 @@ pub struct Tagger {
     /// once set.
     later: Option<Arc<OnceLock<Matcher>>>,
     patterns: Vec<Pattern>,
+    /// The words patterns have before a space: where none can end a token
+    /// before a line break, text with line breaks is searched as it is.
+    space_words: runs::SpaceWords,
 }
 
 /// The automaton that finds candidates.
@@ -639,6 +643,7 @@ impl Tagger {
             automaton
         };
         let matcher = (!entries.is_empty()).then(|| build_matcher(now, &entries));
+        let space_words = runs::SpaceWords::new(entries.iter().map(|(k, _)| *k));
         let patterns = offers.iter().map(|o| o.pattern).collect();
         drop(entries);
         let later = in_background.then(|| {
@@ -657,6 +662,7 @@ impl Tagger {
             matcher,
             later,
             patterns,
+            space_words,
         }
     }
 
@@ -692,26 +698,48 @@ impl Tagger {
             return Vec::new();
         };
         let mut mentions = Vec::new();
-        let is_noop = SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let Scratch { text: norm, map } = &mut *scratch;
-            if self.normalizer.text_into_if_changed(text, norm, map) {
-                let map = (!map.is_identity()).then_some(&*map);
-                self.scan(matcher, norm, map, &mut mentions);
-                false
-            } else {
-                // The fast path: the automaton runs on the text itself.
-                self.scan(matcher, text, None, &mut mentions);
-                true
-            }
-        });
+        let is_ascii = self.tag_into(matcher, text, &mut mentions, true);
         if !mentions.is_empty() {
-            // In ASCII text char offsets are byte offsets (the fast path has
-            // seen only ASCII; otherwise one quick check).
-            let is_ascii = is_noop || text.is_ascii();
+            // In ASCII text char offsets are byte offsets (the fast paths
+            // have seen only ASCII; otherwise one quick check).
+            let is_ascii = is_ascii || text.is_ascii();
             fill_positions(text, &mut mentions, self.options.sentences, is_ascii);
         }
         mentions
+    }
+
+    /// Pushes the hits of `text` to `mentions`, searching the text as it is
+    /// when it needs no normalisation or (with `uncopied`) when it is ASCII
+    /// and no pattern can match across its whitespace runs (see the `runs`
+    /// module); otherwise a normalised copy. Returns true when the text was
+    /// searched as it is (it is ASCII then).
+    fn tag_into(
+        &self,
+        matcher: &Matcher,
+        text: &str,
+        mentions: &mut Vec<Mention>,
+        uncopied: bool,
+    ) -> bool {
+        let plain = self.normalizer.first_change(text);
+        let as_it_is = plain == text.len()
+            || (uncopied
+                && self
+                    .normalizer
+                    .changes_only_whitespace_runs(text, plain, |run| {
+                        !self.space_words.may_cross(text.as_bytes(), run)
+                    }));
+        if as_it_is {
+            self.scan(matcher, text, None, mentions);
+            return true;
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { text: norm, map } = &mut *scratch;
+            self.normalizer.text_into_after(text, plain, norm, map);
+            let map = (!map.is_identity()).then_some(&*map);
+            self.scan(matcher, norm, map, mentions);
+        });
+        false
     }
 
     /// Runs the matcher over `norm` and pushes accepted hits, mapped to

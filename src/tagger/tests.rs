@@ -332,6 +332,50 @@ mod properties {
         proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }
 
+    /// ASCII words and punctuation around the aliases of the line-break
+    /// test's gazetteers.
+    fn ascii_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("Xi".to_string()),
+            Just("XI".to_string()),
+            Just("Jinping".to_string()),
+            Just("JINPING".to_string()),
+            Just("Bank".to_string()),
+            Just("of".to_string()),
+            Just("England".to_string()),
+            Just("Nord".to_string()),
+            Just("Stream".to_string()),
+            Just("2".to_string()),
+            Just("the".to_string()),
+            Just("The".to_string()),
+            Just("Kremlin".to_string()),
+            Just("U.S.".to_string()),
+            Just("Army".to_string()),
+            Just("TaXi".to_string()),
+            Just("'s".to_string()),
+            Just("(".to_string()),
+            Just("www.".to_string()),
+            "[a-zA-Z.,'(-]{0,4}",
+        ]
+    }
+
+    /// What joins the pieces: nothing, a space, or a whitespace run.
+    fn separator() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(" ".to_string()),
+            Just(" ".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("\t".to_string()),
+            Just(" \n".to_string()),
+            Just("  ".to_string()),
+            Just("\u{B}".to_string()),
+            Just("\n\u{C}".to_string()),
+        ]
+    }
+
     fn gazetteer() -> Gazetteer {
         Gazetteer::from_csv_str(
             "id,type,name,aliases\nkz,COUNTRY,Kazakhstan,Kazakh\nxi,PERSON,Xi Jinping,Xi\ntr,COUNTRY,Türkiye,\nns,INITIATIVE,Nord Stream,Nord Stream 2|Stream-2\n",
@@ -417,6 +461,33 @@ mod properties {
         }
 
         #[test]
+        fn line_breaks_searched_as_they_are_or_copied_give_the_same(
+            pieces in proptest::collection::vec((ascii_piece(), separator()), 0..30),
+        ) {
+            let text: String = pieces.iter().flat_map(|(p, s)| [p.as_str(), s.as_str()]).collect();
+            for csv in [
+                "id,type,name,aliases\nxi,PERSON,Xi Jinping,Xi\nboe,ORG,Bank of England,BoE\nns,INITIATIVE,Nord Stream,Nord Stream 2|Stream-2\n",
+                "id,type,name,aliases\nkr,ORG,the Kremlin,\nus,ORG,U.S. Army,(2 s|'s Bank\nxi,PERSON,Xi Jinping,TaXi\n",
+            ] {
+                let gaz = Gazetteer::from_csv_str(csv).unwrap();
+                for automaton in [Automaton::AhoCorasick, Automaton::Trie, Automaton::Daachorse] {
+                    for builder in [
+                        TaggerBuilder::new(),
+                        TaggerBuilder::new().fold_diacritics(true),
+                        TaggerBuilder::new().case(Case::Sensitive),
+                    ] {
+                        let tagger = builder.automaton(automaton).build(&gaz);
+                        let matcher = tagger.matcher.as_ref().unwrap();
+                        let (mut searched, mut copied) = (Vec::new(), Vec::new());
+                        tagger.tag_into(matcher, &text, &mut searched, true);
+                        tagger.tag_into(matcher, &text, &mut copied, false);
+                        prop_assert_eq!(&searched, &copied, "{:?} with {:?}", text, automaton);
+                    }
+                }
+            }
+        }
+
+        #[test]
         fn arbitrary_unicode_never_panics(text in "\\PC{0,200}") {
             check(&Tagger::new(&gazetteer()), &text)?;
         }
@@ -447,6 +518,39 @@ proptest::proptest! {
         let expected = text.as_bytes()[cut..].iter().filter(|&&b| b & 0xC0 != 0x80).count();
         proptest::prop_assert_eq!(super::count_chars(&text.as_bytes()[cut..]), expected);
     }
+}
+
+#[test]
+fn ascii_text_with_line_breaks_is_searched_as_it_is_unless_a_name_may_cross() {
+    let gaz = Gazetteer::from_csv_str(
+        "id,type,name,aliases\nxi,PERSON,Xi Jinping,Xi\nkz,COUNTRY,Kazakhstan,\n",
+    )
+    .unwrap();
+    let tagger = Tagger::new(&gaz);
+    let matcher = tagger.matcher.as_ref().unwrap();
+    let as_it_is = |text: &'static str| {
+        let mut mentions = Vec::new();
+        let searched = tagger.tag_into(matcher, text, &mut mentions, true);
+        let found: Vec<&str> = mentions.iter().map(|m| m.text(text)).collect();
+        (searched, found)
+    };
+    assert_eq!(
+        as_it_is("Kazakhstan and Xi Jinping.\n\nXi met KAZAKHSTAN\r\nofficials"),
+        (true, vec!["Kazakhstan", "Xi Jinping", "Xi", "KAZAKHSTAN"])
+    );
+    // `Xi` (and `XI`) is followed by a space in a pattern: copied.
+    assert_eq!(
+        as_it_is("Kazakhstan. Xi\nJinping"),
+        (false, vec!["Kazakhstan", "Xi\nJinping"])
+    );
+    assert_eq!(as_it_is("XI\n\nJINPING"), (false, vec!["XI\n\nJINPING"]));
+    // Not ASCII: copied.
+    assert_eq!(
+        as_it_is("Kazakhstan’s\nXi"),
+        (false, vec!["Kazakhstan", "Xi"])
+    );
+    // Nothing to normalise.
+    assert_eq!(as_it_is("Xi Jinping"), (true, vec!["Xi Jinping"]));
 }
 
 #[test]

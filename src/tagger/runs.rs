@@ -1,0 +1,162 @@
+//! Matching ASCII text with line breaks without a normalised copy.
+//!
+//! Normalisation turns every whitespace run (a line break, a blank line, two
+//! spaces) into one space, so that `Xi\nJinping` matches `Xi Jinping`. That
+//! needs a copy of the text and a map back to its offsets. But a pattern has
+//! no whitespace other than single spaces, so in ASCII text whose only bytes
+//! to normalise are whitespace runs, the copy makes a difference only where
+//! a pattern could match across a run. The text itself, searched as it is,
+//! has every other occurrence of every pattern at the same place, and the
+//! checks around a hit see whitespace on both sides alike.
+//!
+//! An occurrence across the run that starts at byte `r` has a space at `r`
+//! in the copy, so the part of the pattern before that space is a word `w`
+//! (no space) that ends the text at `r`: either the whole non-whitespace
+//! token before `r` (the occurrence started earlier), or a suffix of it
+//! where the occurrence starts. An occurrence that starts inside a word
+//! (a word character after a word character) can never be a mention, and
+//! the search skips the rest of that word after it, so only suffixes that
+//! start a token, start after a non-word byte or start with a non-word byte
+//! matter. [`SpaceWords`] holds every word that some pattern has before a
+//! space, as a Bloom filter: when no such suffix is in it at any run, the
+//! tagger searches the text itself. A false positive only costs the copy.
+
+use super::boundary;
+
+/// The words that patterns have before a space (`Xi` and `XI` for `Xi
+/// Jinping` and its ALL-CAPS form, `Bank` and `of` for `Bank of England`),
+/// as a Bloom filter with one hash: a set bit per word.
+#[derive(Debug, Clone)]
+pub(super) struct SpaceWords {
+    bits: Vec<u64>,
+    /// `64 - log2(bit count)`: a hash's top bits pick its bit.
+    shift: u32,
+    /// The longest such word, in bytes (0: no pattern has a space).
+    longest: usize,
+}
+
+/// One step of the hash, which reads a word from its last byte back, so
+/// that the suffixes of a token are hashed as the scan walks left.
+#[inline]
+fn step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The hash of an empty word.
+const SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+impl SpaceWords {
+    /// The words before each space of every pattern in `patterns`.
+    pub fn new<'p>(patterns: impl Iterator<Item = &'p [u8]> + Clone) -> SpaceWords {
+        let words = |key: &'p [u8]| {
+            let mut words = key.split(|&b| b == b' ');
+            // The last word is followed by no space.
+            words.next_back();
+            words
+        };
+        let count: usize = patterns.clone().map(|key| words(key).count()).sum();
+        // About 16 bits per word: a false positive on ~6% of look-ups.
+        let bit_count = (count * 16).next_power_of_two().max(1024);
+        let mut filter = SpaceWords {
+            bits: vec![0; bit_count / 64],
+            shift: 64 - bit_count.trailing_zeros(),
+            longest: 0,
+        };
+        for key in patterns {
+            for word in words(key) {
+                let hash = word.iter().rev().fold(SEED, |h, &b| step(h, b));
+                let bit = filter.bit(hash);
+                filter.bits[bit / 64] |= 1 << (bit % 64);
+                filter.longest = filter.longest.max(word.len());
+            }
+        }
+        filter
+    }
+
+    fn bit(&self, hash: u64) -> usize {
+        (hash >> self.shift) as usize
+    }
+
+    fn may_contain(&self, hash: u64) -> bool {
+        let bit = self.bit(hash);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// Whether a pattern may match across the whitespace run that starts at
+    /// byte `run` of ASCII `text`: some suffix of the token before `run`
+    /// that a mention could start (see the module doc) may be a word that
+    /// a pattern has before a space.
+    pub fn may_cross(&self, text: &[u8], run: usize) -> bool {
+        let is_word = |b: u8| boundary::is_word_char(char::from(b));
+        let mut hash = SEED;
+        let mut start = run;
+        while start > 0 && run - start < self.longest {
+            let b = text[start - 1];
+            if b.is_ascii_whitespace() {
+                break;
+            }
+            hash = step(hash, b);
+            start -= 1;
+            let may_start = start == 0 || !is_word(text[start - 1]) || !is_word(b);
+            if may_start && self.may_contain(hash) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(patterns: &[&str]) -> SpaceWords {
+        SpaceWords::new(patterns.iter().map(|p| p.as_bytes()))
+    }
+
+    /// `may_cross` at the first line break or tab of `text`.
+    fn crosses(words: &SpaceWords, text: &str) -> bool {
+        let run = text.find(['\n', '\r', '\t']).unwrap();
+        words.may_cross(text.as_bytes(), run)
+    }
+
+    #[test]
+    fn words_before_a_space_are_found() {
+        let words = filter(&["Xi Jinping", "Bank of England", "Putin", "U.S. Army"]);
+        assert_eq!(words.longest, 4);
+        assert!(crosses(&words, "Xi\nJinping"));
+        assert!(crosses(&words, "said Xi\n\nJinping"));
+        assert!(crosses(&words, "Bank of\nEngland"));
+        assert!(crosses(&words, "Bank\r\nof England"));
+        assert!(crosses(&words, "the U.S.\nArmy"));
+        // Starts after a non-word byte: `(Xi`, `"Bank`.
+        assert!(crosses(&words, "(Xi\nJinping"));
+        assert!(crosses(&words, "\"Bank\nof"));
+    }
+
+    #[test]
+    fn other_tokens_are_not() {
+        let words = filter(&["Xi Jinping", "Bank of England", "Putin"]);
+        // `Jinping`, `England` and `Putin` end patterns; `economy.` is no
+        // pattern's word.
+        for text in [
+            "Jinping\nsaid",
+            "England\n\nThe",
+            "Putin\nsaid",
+            "economy.\n\nThe",
+        ] {
+            assert!(!crosses(&words, text), "{text:?}");
+        }
+        // Inside a word: `Xi` ends `TaXi`, but no mention starts at its `X`.
+        assert!(!crosses(&words, "TaXi\nJinping"));
+        // At the start of the text.
+        assert!(!words.may_cross(b"\nXi Jinping", 0));
+    }
+
+    #[test]
+    fn no_multi_word_pattern_crosses_nothing() {
+        let words = filter(&["Putin", "Kazakhstan"]);
+        assert_eq!(words.longest, 0);
+        assert!(!crosses(&words, "Putin\nKazakhstan"));
+    }
+}
