@@ -576,6 +576,7 @@ impl Tagger {
         let mut buf = String::new();
         let mut offers: Vec<Offer> = Vec::new();
         let mut key = String::new();
+        let mut space_words = runs::SpaceWordsBuilder::default();
         for (index, entity) in gazetteer.entities().iter().enumerate() {
             let entity_index = u32::try_from(index).expect("fewer than 2^32 entities");
             for alias in &entity.aliases {
@@ -594,6 +595,9 @@ impl Tagger {
                     };
                     let start = buf.len();
                     buf.push_str(form);
+                    // Here, while the form is at hand: the entries reach
+                    // their texts in sorted order, all over the buffer.
+                    space_words.add(form.as_bytes());
                     offers.push(Offer {
                         prefix: prefix_of(form.as_bytes()),
                         start: u32::try_from(start).expect("less than 4 GiB of aliases"),
@@ -643,7 +647,7 @@ impl Tagger {
             automaton
         };
         let matcher = (!entries.is_empty()).then(|| build_matcher(now, &entries));
-        let space_words = runs::SpaceWords::new(entries.iter().map(|(k, _)| *k));
+        let space_words = space_words.build();
         let patterns = offers.iter().map(|o| o.pattern).collect();
         drop(entries);
         let later = in_background.then(|| {

@@ -45,34 +45,45 @@ fn step(hash: u64, byte: u8) -> u64 {
 /// The hash of an empty word.
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
 
-impl SpaceWords {
-    /// The words before each space of every pattern in `patterns`.
-    pub fn new<'p>(patterns: impl Iterator<Item = &'p [u8]> + Clone) -> SpaceWords {
-        let words = |key: &'p [u8]| {
-            let mut words = key.split(|&b| b == b' ');
-            // The last word is followed by no space.
-            words.next_back();
-            words
-        };
-        let count: usize = patterns.clone().map(|key| words(key).count()).sum();
-        // About 16 bits per word: a false positive on ~6% of look-ups.
-        let bit_count = (count * 16).next_power_of_two().max(1024);
+/// Collects the words before a space of every pattern for [`SpaceWords`]
+/// (patterns given more than once, or dropped later, only cost bits).
+#[derive(Debug, Default)]
+pub(super) struct SpaceWordsBuilder {
+    hashes: Vec<u64>,
+    longest: usize,
+}
+
+impl SpaceWordsBuilder {
+    /// Adds the words that `pattern` has before a space.
+    pub fn add(&mut self, pattern: &[u8]) {
+        let mut words = pattern.split(|&b| b == b' ');
+        // The last word is followed by no space.
+        words.next_back();
+        for word in words {
+            self.hashes
+                .push(word.iter().rev().fold(SEED, |h, &b| step(h, b)));
+            self.longest = self.longest.max(word.len());
+        }
+    }
+
+    /// The filter, with about 16 bits per word added (a false positive on
+    /// ~6% of look-ups).
+    pub fn build(self) -> SpaceWords {
+        let bit_count = (self.hashes.len() * 16).next_power_of_two().max(1024);
         let mut filter = SpaceWords {
             bits: vec![0; bit_count / 64],
             shift: 64 - bit_count.trailing_zeros(),
-            longest: 0,
+            longest: self.longest,
         };
-        for key in patterns {
-            for word in words(key) {
-                let hash = word.iter().rev().fold(SEED, |h, &b| step(h, b));
-                let bit = filter.bit(hash);
-                filter.bits[bit / 64] |= 1 << (bit % 64);
-                filter.longest = filter.longest.max(word.len());
-            }
+        for hash in self.hashes {
+            let bit = filter.bit(hash);
+            filter.bits[bit / 64] |= 1 << (bit % 64);
         }
         filter
     }
+}
 
+impl SpaceWords {
     fn bit(&self, hash: u64) -> usize {
         (hash >> self.shift) as usize
     }
@@ -111,7 +122,9 @@ mod tests {
     use super::*;
 
     fn filter(patterns: &[&str]) -> SpaceWords {
-        SpaceWords::new(patterns.iter().map(|p| p.as_bytes()))
+        let mut builder = SpaceWordsBuilder::default();
+        patterns.iter().for_each(|p| builder.add(p.as_bytes()));
+        builder.build()
     }
 
     /// `may_cross` at the first line break or tab of `text`.
