@@ -16,16 +16,18 @@
 //! where the occurrence starts. An occurrence that starts inside a word
 //! (a word character after a word character) can never be a mention, and
 //! the search skips the rest of that word after it, so only suffixes that
-//! start a token, start after a non-word byte or start with a non-word byte
-//! matter. [`SpaceWords`] holds every word that some pattern has before a
-//! space, as a Bloom filter: when no such suffix is in it at any run, the
+//! start after a non-word byte or start with a non-word byte matter, and
+//! those are a pattern's first word; the whole token may be any word that
+//! a pattern has before a space. [`SpaceWords`] holds both kinds of words
+//! in a Bloom filter: when no suffix or token is in it at any run, the
 //! tagger searches the text itself. A false positive only costs the copy.
 
 use super::boundary;
 
 /// The words that patterns have before a space (`Xi` and `XI` for `Xi
 /// Jinping` and its ALL-CAPS form, `Bank` and `of` for `Bank of England`),
-/// as a Bloom filter with one hash: a set bit per word.
+/// each as a first word or not, as a Bloom filter with one hash: a set bit
+/// per word and kind.
 #[derive(Debug, Clone)]
 pub(super) struct SpaceWords {
     bits: Vec<u64>,
@@ -45,6 +47,10 @@ fn step(hash: u64, byte: u8) -> u64 {
 /// The hash of an empty word.
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
 
+/// A last step that tells a word anywhere before a space (checked against a
+/// whole token) from a first word (checked against suffixes).
+const ANY_WORD: u8 = 0xFF;
+
 /// Collects the words before a space of every pattern for [`SpaceWords`]
 /// (patterns given more than once, or dropped later, only cost bits).
 #[derive(Debug, Default)]
@@ -59,9 +65,12 @@ impl SpaceWordsBuilder {
         let mut words = pattern.split(|&b| b == b' ');
         // The last word is followed by no space.
         words.next_back();
-        for word in words {
-            self.hashes
-                .push(word.iter().rev().fold(SEED, |h, &b| step(h, b)));
+        for (i, word) in words.enumerate() {
+            let hash = word.iter().rev().fold(SEED, |h, &b| step(h, b));
+            self.hashes.push(step(hash, ANY_WORD));
+            if i == 0 {
+                self.hashes.push(hash);
+            }
             self.longest = self.longest.max(word.len());
         }
     }
@@ -94,9 +103,9 @@ impl SpaceWords {
     }
 
     /// Whether a pattern may match across the whitespace run that starts at
-    /// byte `run` of ASCII `text`: some suffix of the token before `run`
-    /// that a mention could start (see the module doc) may be a word that
-    /// a pattern has before a space.
+    /// byte `run` of ASCII `text`: the token before `run` may be a word
+    /// that a pattern has before a space, or a suffix of it that a mention
+    /// could start (see the module doc) may be a pattern's first word.
     pub fn may_cross(&self, text: &[u8], run: usize) -> bool {
         let is_word = |b: u8| boundary::is_word_char(char::from(b));
         let mut hash = SEED;
@@ -108,7 +117,10 @@ impl SpaceWords {
             }
             hash = step(hash, b);
             start -= 1;
-            let may_start = start == 0 || !is_word(text[start - 1]) || !is_word(b);
+            if start == 0 || text[start - 1].is_ascii_whitespace() {
+                return self.may_contain(step(hash, ANY_WORD));
+            }
+            let may_start = !is_word(text[start - 1]) || !is_word(b);
             if may_start && self.may_contain(hash) {
                 return true;
             }
@@ -164,6 +176,18 @@ mod tests {
         assert!(!crosses(&words, "TaXi\nJinping"));
         // At the start of the text.
         assert!(!words.may_cross(b"\nXi Jinping", 0));
+    }
+
+    #[test]
+    fn inner_words_count_as_whole_tokens_only() {
+        let words = filter(&["Trinidad and Tobago", "Star Wars : Andor"]);
+        assert!(crosses(&words, "Trinidad\nand Tobago"));
+        assert!(crosses(&words, "Trinidad and\nTobago"));
+        assert!(crosses(&words, "Wars :\nAndor"));
+        // No pattern starts with `and` or `:`.
+        assert!(!crosses(&words, "(and\nTobago"));
+        assert!(!crosses(&words, "as follows:\nThe"));
+        assert!(crosses(&words, "(Trinidad\nand"));
     }
 
     #[test]

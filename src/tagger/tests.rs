@@ -463,8 +463,25 @@ mod properties {
         #[test]
         fn line_breaks_searched_as_they_are_or_copied_give_the_same(
             pieces in proptest::collection::vec((ascii_piece(), separator()), 0..30),
+            glue in "[(a' -]?",
+            name in prop_oneof![
+                Just("Xi Jinping"), Just("XI JINPING"), Just("Bank of England"),
+                Just("BANK OF ENGLAND"), Just("Nord Stream 2"), Just("U.S. Army"),
+                Just("'s Bank"), Just("(2 s"), Just("the Kremlin"), Just("The Kremlin"),
+            ],
+            space in 0usize..3,
+            run in separator(),
+            at in 0usize..30,
         ) {
-            let text: String = pieces.iter().flat_map(|(p, s)| [p.as_str(), s.as_str()]).collect();
+            let mut text: String = pieces.iter().flat_map(|(p, s)| [p.as_str(), s.as_str()]).collect();
+            // A name whose `space`-th space is a whitespace run (or not), glued
+            // to what comes before, somewhere in the text.
+            let mut name = name.to_string();
+            if let Some((i, _)) = name.match_indices(' ').nth(space) {
+                name.replace_range(i..i + 1, &run);
+            }
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            text.insert_str(at, &format!("{glue}{name}"));
             for csv in [
                 "id,type,name,aliases\nxi,PERSON,Xi Jinping,Xi\nboe,ORG,Bank of England,BoE\nns,INITIATIVE,Nord Stream,Nord Stream 2|Stream-2\n",
                 "id,type,name,aliases\nkr,ORG,the Kremlin,\nus,ORG,U.S. Army,(2 s|'s Bank\nxi,PERSON,Xi Jinping,TaXi\n",
