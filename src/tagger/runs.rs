@@ -35,6 +35,9 @@ pub(super) struct SpaceWords {
     shift: u32,
     /// The longest such word, in bytes (0: no pattern has a space).
     longest: usize,
+    /// The bytes such words end with, one bit each: most tokens before a
+    /// line break end with a byte no such word ends with (a full stop).
+    last_bytes: [u64; 4],
 }
 
 /// One step of the hash, which reads a word from its last byte back, so
@@ -57,6 +60,7 @@ const ANY_WORD: u8 = 0xFF;
 pub(super) struct SpaceWordsBuilder {
     hashes: Vec<u64>,
     longest: usize,
+    last_bytes: [u64; 4],
 }
 
 impl SpaceWordsBuilder {
@@ -72,6 +76,9 @@ impl SpaceWordsBuilder {
                 self.hashes.push(hash);
             }
             self.longest = self.longest.max(word.len());
+            if let Some(&last) = word.last() {
+                self.last_bytes[usize::from(last / 64)] |= 1 << (last % 64);
+            }
         }
     }
 
@@ -83,6 +90,7 @@ impl SpaceWordsBuilder {
             bits: vec![0; bit_count / 64],
             shift: 64 - bit_count.trailing_zeros(),
             longest: self.longest,
+            last_bytes: self.last_bytes,
         };
         for hash in self.hashes {
             let bit = filter.bit(hash);
@@ -108,6 +116,11 @@ impl SpaceWords {
     /// could start (see the module doc) may be a pattern's first word.
     pub fn may_cross(&self, text: &[u8], run: usize) -> bool {
         let is_word = |b: u8| boundary::is_word_char(char::from(b));
+        // Every word to look for ends where the token does.
+        let ends_a_word = |b: u8| self.last_bytes[usize::from(b / 64)] & (1 << (b % 64)) != 0;
+        if run == 0 || !ends_a_word(text[run - 1]) {
+            return false;
+        }
         let mut hash = SEED;
         let mut start = run;
         while start > 0 && run - start < self.longest {
@@ -188,6 +201,18 @@ mod tests {
         assert!(!crosses(&words, "(and\nTobago"));
         assert!(!crosses(&words, "as follows:\nThe"));
         assert!(crosses(&words, "(Trinidad\nand"));
+    }
+
+    #[test]
+    fn last_bytes_rule_out_tokens_at_once() {
+        let words = filter(&["Xi Jinping", "St. Louis"]);
+        assert!(crosses(&words, "Xi\nJinping"));
+        assert!(crosses(&words, "St.\nLouis"));
+        // Ends with `i` like `Xi`, but is not a word.
+        assert!(!crosses(&words, "Taxi\nJinping"));
+        // No word ends with `a` or `,`.
+        assert!(!crosses(&words, "Xia\nJinping"));
+        assert!(!crosses(&words, "Xi,\nJinping"));
     }
 
     #[test]
