@@ -5,7 +5,9 @@
 //! word-boundary, possessive and URL checks. A candidate that fails does not
 //! hide a shorter valid one: the search resumes inside it. The automaton runs
 //! on a normalised copy of the text (see below) and every hit is mapped back,
-//! so a mention's `start..end` always slices the original text.
+//! so a mention's `start..end` always slices the original text. Text that
+//! needs no normalisation is searched as it is, and so is ASCII text whose
+//! only changes would be whitespace runs that no alias can span.
 //!
 //! # Matching rules
 //!
