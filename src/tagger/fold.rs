@@ -247,6 +247,49 @@ pub(crate) fn next_special(bytes: &[u8], from: usize) -> usize {
     i
 }
 
+/// Eight copies of byte `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Bit 7 of each byte set where that byte of `w` is below `n` (exact for
+/// bytes below 0x80; bytes from 0x80 up are reported separately).
+#[inline]
+fn below(w: u64, n: u8) -> u64 {
+    !((w | splat(0x80)) - splat(n)) & splat(0x80)
+}
+
+/// [`next_special`] for text where such bytes are close together (two
+/// spaces between words, curly quotes): eight bytes at a time, without a
+/// block's set-up. It may stop early, at an ASCII control character or a
+/// space before one (only ever on a char boundary), never late.
+fn next_special_near(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    // Load bytes i..i+8 and i+1..i+9 (to see the byte after each space).
+    while i + 9 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        let next = u64::from_le_bytes(bytes[i + 1..i + 9].try_into().expect("8 bytes"));
+        let high = w & splat(0x80);
+        let control = below(w, 0x20);
+        let space = below(w, 0x21) & !control;
+        let special = high | control | (space & (below(next, 0x21) | (next & splat(0x80))));
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !(0x20..0x80).contains(&b)
+            || (b == b' ' && bytes.get(i + 1).is_some_and(|&n| n <= b' ' || n >= 0x80))
+        {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Finds the next byte that normalisation may change, as [`next_special`]
 /// does, but with `memchr`'s searches when the text is ASCII without
 /// vertical tabs or form feeds: there the only such bytes are `\t`, `\n`,
@@ -292,11 +335,12 @@ impl<'t> Specials<'t> {
     }
 
     /// The first byte at or after `from` that normalisation may change, or
-    /// the text's length.
+    /// the text's length; in non-ASCII text it may stop early (on a char
+    /// boundary), never late.
     #[inline]
     fn next(&mut self, from: usize) -> usize {
         if !self.ascii {
-            return next_special(self.bytes, from);
+            return next_special_near(self.bytes, from);
         }
         if self.line < from {
             self.line = self.find_line(from);
@@ -665,7 +709,31 @@ mod tests {
             .unwrap_or(bytes.len())
     }
 
+    /// `next_special_near`'s definition: also every ASCII control
+    /// character, and a space before one.
+    fn next_special_near_reference(bytes: &[u8], from: usize) -> usize {
+        (from..bytes.len())
+            .find(|&i| {
+                let b = bytes[i];
+                !(0x20..0x80).contains(&b)
+                    || (b == b' ' && bytes.get(i + 1).is_some_and(|&n| n <= b' ' || n >= 0x80))
+            })
+            .unwrap_or(bytes.len())
+    }
+
     proptest::proptest! {
+        #[test]
+        fn next_special_near_matches_its_definition_and_is_never_late(
+            text in "[a-c \\n\\t\u{1}\u{7f}é’]{0,40}",
+            from in 0usize..40,
+        ) {
+            let bytes = text.as_bytes();
+            let from = (0..=from.min(bytes.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+            let near = next_special_near(bytes, from);
+            proptest::prop_assert_eq!(near, next_special_near_reference(bytes, from));
+            proptest::prop_assert!(near <= next_special(bytes, from));
+        }
+
         #[test]
         fn next_special_matches_its_definition(
             text in "[a-c \\n\\t\u{1}\u{7f}é’]{0,100}",
