@@ -803,6 +803,42 @@ mod tests {
     }
 
     #[test]
+    fn first_change_and_copy_normalise_or_report_the_fast_path() {
+        for n in [
+            Normalizer::default(),
+            Normalizer {
+                fold_diacritics: true,
+                lowercase: false,
+            },
+            Normalizer {
+                fold_diacritics: false,
+                lowercase: true,
+            },
+        ] {
+            for text in [
+                "Xi  Jinping and  Putin",
+                "plain",
+                "a\n\nb’s",
+                "",
+                "Türkiye",
+                "A\tB",
+            ] {
+                let (expected, expected_map) = normalise(n, text);
+                let plain = n.first_change(text);
+                if plain == text.len() {
+                    assert_eq!(expected, text, "{text:?} changes");
+                    assert!(n.is_noop(text));
+                } else {
+                    let (mut out, mut map) = ("untouched".to_string(), OffsetMap::default());
+                    n.text_into_after(text, plain, &mut out, &mut map);
+                    assert_eq!(out, expected, "{text:?}");
+                    assert_eq!(map.anchors, expected_map.anchors, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn whitespace_runs_alone_are_reported_run_by_run() {
         let runs = |n: Normalizer, text: &str| {
             let mut seen = Vec::new();
