@@ -107,6 +107,12 @@ impl Lower {
         }
     }
 
+    /// The patterns with their values, as given to [`Lower::new`] (what
+    /// the cache stores: the search is rebuilt from them in microseconds).
+    pub(super) fn keys(&self) -> &[(Box<[u8]>, u32)] {
+        &self.keys
+    }
+
     /// How many patterns the search holds.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {

@@ -117,6 +117,7 @@
 //! `comention gazetteer lint` lists every conflict.
 
 mod boundary;
+mod cache;
 mod explain;
 mod fold;
 mod lower;
@@ -124,7 +125,8 @@ mod runs;
 mod trie;
 
 use std::cell::RefCell;
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use daachorse::{
@@ -210,7 +212,7 @@ pub enum Automaton {
 /// assert_eq!(tagger.tag("Turkiye and TURKIYE").len(), 2);
 /// # Ok::<(), comention::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaggerBuilder {
     case: Case,
     fold_diacritics: bool,
@@ -218,6 +220,7 @@ pub struct TaggerBuilder {
     sentences: bool,
     automaton: Automaton,
     background: bool,
+    cache_dir: Option<Arc<Path>>,
 }
 
 impl Default for TaggerBuilder {
@@ -229,6 +232,7 @@ impl Default for TaggerBuilder {
             sentences: true,
             automaton: Automaton::Auto,
             background: false,
+            cache_dir: None,
         }
     }
 }
@@ -299,9 +303,37 @@ impl TaggerBuilder {
         self
     }
 
+    /// Keeps the compiled automaton in `dir` (created if missing), so that
+    /// the next build with the same gazetteer and options reads it instead
+    /// of building it (default: no cache). Each gazetteer and set of
+    /// options has a file of its own, named by a hash of everything the
+    /// build reads; a damaged file is rebuilt and replaced, and only the 8
+    /// most recently used files stay. [`Tagger::cache_outcome`] tells what
+    /// happened; a folder that cannot be used only costs the build.
+    /// The aho-corasick automaton ([`Automaton::AhoCorasick`]) is never
+    /// cached.
+    ///
+    /// ```
+    /// use comention::tagger::{CacheOutcome, TaggerBuilder};
+    /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// let dir = std::env::temp_dir().join(format!("comention-doc-{}", std::process::id()));
+    /// let builder = TaggerBuilder::new().cache_dir(&dir);
+    /// let first = builder.build(&gaz);
+    /// assert!(matches!(first.cache_outcome(), CacheOutcome::Written(_)));
+    /// let second = builder.build(&gaz);
+    /// assert!(matches!(second.cache_outcome(), CacheOutcome::Loaded(_)));
+    /// assert_eq!(second.tag("KAZAKHSTAN"), first.tag("KAZAKHSTAN"));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn cache_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.cache_dir = Some(Arc::from(dir.as_ref()));
+        self
+    }
+
     /// Builds the automaton over the gazetteer's aliases.
     pub fn build(&self, gazetteer: &Gazetteer) -> Tagger {
-        Tagger::build(gazetteer, *self)
+        Tagger::build(gazetteer, self.clone())
     }
 }
 
@@ -378,6 +410,30 @@ pub struct Tagger {
     /// The words patterns have before a space: where none can end a token
     /// before a line break, text with line breaks is searched as it is.
     space_words: runs::SpaceWords,
+    /// What the compiled-automaton cache did (shared with the thread that
+    /// builds in the background, which writes the file).
+    cache: Arc<Mutex<CacheOutcome>>,
+    /// The thread that builds in the background and writes the cache file.
+    builder_thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
+}
+
+/// What the compiled-automaton cache did for a [`Tagger`] (see
+/// [`TaggerBuilder::cache_dir`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheOutcome {
+    /// No cache: none was asked for, the gazetteer has no aliases, or the
+    /// automaton is aho-corasick's.
+    Off,
+    /// The automaton was read from this file.
+    Loaded(PathBuf),
+    /// The automaton is being built on a thread of its own, and will be
+    /// written when it is ready.
+    Building,
+    /// The automaton was built and written to this file.
+    Written(PathBuf),
+    /// The cache could not be read or written: why, in one line. The
+    /// tagger is the same; only the time to build it was not saved.
+    Failed(String),
 }
 
 /// The automaton that finds candidates.
@@ -567,11 +623,50 @@ impl Tagger {
         TaggerBuilder::new().build(gazetteer)
     }
 
+    /// A tagger over what a cache file held.
+    fn compiled(
+        gazetteer: &Gazetteer,
+        options: TaggerBuilder,
+        compiled: cache::Compiled,
+        outcome: CacheOutcome,
+    ) -> Self {
+        Tagger {
+            gazetteer: gazetteer.clone(),
+            normalizer: Normalizer {
+                fold_diacritics: options.fold_diacritics,
+                lowercase: options.case == Case::Insensitive,
+            },
+            options,
+            matcher: Some(compiled.matcher),
+            later: None,
+            patterns: compiled.patterns,
+            space_words: compiled.space_words,
+            cache: Arc::new(Mutex::new(outcome)),
+            builder_thread: Arc::default(),
+        }
+    }
+
     fn build(gazetteer: &Gazetteer, options: TaggerBuilder) -> Self {
         let normalizer = Normalizer {
             fold_diacritics: options.fold_diacritics,
             lowercase: options.case == Case::Insensitive,
         };
+        let slot = options
+            .cache_dir
+            .as_deref()
+            .filter(|_| options.automaton != Automaton::AhoCorasick)
+            .map(|dir| cache::Slot::new(dir, cache::key(gazetteer, &options)));
+        let mut outcome = CacheOutcome::Off;
+        if let Some(slot) = &slot {
+            match slot.load(gazetteer.entities().len()) {
+                Ok(Some(compiled)) => {
+                    let outcome = CacheOutcome::Loaded(slot.path());
+                    return Tagger::compiled(gazetteer, options, compiled, outcome);
+                }
+                Ok(None) => {}
+                Err(why) => outcome = CacheOutcome::Failed(why),
+            }
+        }
         // Every form of every alias, its text in one shared buffer; sorting
         // groups equal texts, best claim first (a form as written beats a
         // form smart case added, then the gazetteer's conflict rule, then
@@ -648,17 +743,51 @@ impl Tagger {
         } else {
             automaton
         };
+        // The cache file is opened before the build, so that a folder
+        // that cannot be written is reported even when the build finishes
+        // on another thread.
+        let pending = match slot.filter(|_| !entries.is_empty()).map(|s| s.reserve()) {
+            Some(Ok(pending)) => Some(pending),
+            Some(Err(why)) => {
+                outcome = CacheOutcome::Failed(why);
+                None
+            }
+            None => None,
+        };
         let matcher = (!entries.is_empty()).then(|| build_matcher(now, &entries));
         let space_words = space_words.build();
-        let patterns = offers.iter().map(|o| o.pattern).collect();
+        let patterns: Vec<Pattern> = offers.iter().map(|o| o.pattern).collect();
         drop(entries);
+        let mut pending = pending;
+        if let (Some(matcher), false) = (&matcher, in_background) {
+            if let Some(pending) = pending.take() {
+                outcome = match pending.finish(&patterns, &space_words, matcher) {
+                    Ok(path) => CacheOutcome::Written(path),
+                    Err(why) => CacheOutcome::Failed(why),
+                };
+            }
+        }
+        if in_background && pending.is_some() {
+            outcome = CacheOutcome::Building;
+        }
+        let cache = Arc::new(Mutex::new(outcome));
+        let mut builder_thread = None;
         let later = in_background.then(|| {
             let slot = Arc::new(OnceLock::new());
             let set = Arc::clone(&slot);
-            std::thread::spawn(move || {
+            let written = Arc::clone(&cache);
+            let to_write = pending.map(|p| (p, patterns.clone(), space_words.clone()));
+            builder_thread = Some(std::thread::spawn(move || {
                 let entries = form_entries(&buf, &offers);
-                let _ = set.set(build_matcher(Automaton::Daachorse, &entries));
-            });
+                let matcher = set.get_or_init(|| build_matcher(Automaton::Daachorse, &entries));
+                if let Some((pending, patterns, space_words)) = to_write {
+                    let outcome = match pending.finish(&patterns, &space_words, matcher) {
+                        Ok(path) => CacheOutcome::Written(path),
+                        Err(why) => CacheOutcome::Failed(why),
+                    };
+                    *written.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
+                }
+            }));
             slot
         });
         Tagger {
@@ -669,7 +798,43 @@ impl Tagger {
             later,
             patterns,
             space_words,
+            cache,
+            builder_thread: Arc::new(Mutex::new(builder_thread)),
         }
+    }
+
+    /// What the compiled-automaton cache did (see
+    /// [`TaggerBuilder::cache_dir`]); [`CacheOutcome::Building`] until a
+    /// build on a thread of its own is written.
+    pub fn cache_outcome(&self) -> CacheOutcome {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits for the automaton being built in the background (see
+    /// [`TaggerBuilder::build_in_background`]) to be ready and written to
+    /// the cache, and returns the cache's outcome; at once if nothing is
+    /// being built. A run that ends before the build does would otherwise
+    /// leave no cache file, and the next run would build again.
+    ///
+    /// ```
+    /// use comention::tagger::{CacheOutcome, TaggerBuilder};
+    /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// let tagger = TaggerBuilder::new().build(&gaz);
+    /// assert_eq!(tagger.wait_for_cache(), CacheOutcome::Off);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn wait_for_cache(&self) -> CacheOutcome {
+        let handle = self
+            .builder_thread
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(handle) = handle {
+            if handle.join().is_err() {
+                return CacheOutcome::Failed("the background build failed".into());
+            }
+        }
+        self.cache_outcome()
     }
 
     /// The gazetteer this tagger was built from.
@@ -1046,6 +1211,25 @@ fn span_index(spans: &[segment::Span], offset: usize) -> u32 {
 /// ```
 pub fn alias_key(alias: &str) -> String {
     Normalizer::default().alias(alias)
+}
+
+/// For the `cache_body` fuzz target: reads `body` as the body of a
+/// compiled-automaton cache file (no header, no checksum) for `gazetteer`,
+/// and if it reads, tags `text` with it. Any bytes must be rejected or
+/// read without a panic. Tagging is tried only with a trie: daachorse's
+/// automaton cannot be checked against the pattern count, so a body forged
+/// to pass the checksum could make tagging with it index out of bounds (a
+/// damaged file never reaches that far: its checksum does not match).
+#[doc(hidden)]
+pub fn fuzz_cache_body(body: &[u8], gazetteer: &Gazetteer, text: &str) -> Option<Vec<Mention>> {
+    let compiled = cache::decode_body(body, gazetteer.entities().len()).ok()?;
+    let is_trie = matches!(compiled.matcher, Matcher::Trie(_));
+    let tagger = Tagger::compiled(gazetteer, TaggerBuilder::new(), compiled, CacheOutcome::Off);
+    Some(if is_trie {
+        tagger.tag(text)
+    } else {
+        Vec::new()
+    })
 }
 
 #[cfg(test)]

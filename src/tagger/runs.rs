@@ -101,6 +101,42 @@ impl SpaceWordsBuilder {
 }
 
 impl SpaceWords {
+    /// Writes the filter for the cache (see the `cache` module).
+    pub(super) fn encode(&self, out: &mut super::cache::Out) {
+        out.u64s(&self.bits);
+        out.u32(self.shift);
+        out.u64(self.longest as u64);
+        for word in self.last_bytes {
+            out.u64(word);
+        }
+    }
+
+    /// Reads what [`SpaceWords::encode`] wrote, checking that every hash
+    /// picks a bit the filter has.
+    pub(super) fn decode(
+        input: &mut super::cache::In,
+    ) -> Result<SpaceWords, super::cache::Damaged> {
+        let bits = input.u64s()?;
+        let shift = input.u32()?;
+        let longest = usize::try_from(input.u64()?).unwrap_or(usize::MAX);
+        let mut last_bytes = [0; 4];
+        for word in &mut last_bytes {
+            *word = input.u64()?;
+        }
+        let bit_count = bits.len() * 64;
+        if !bit_count.is_power_of_two() || shift != 64 - bit_count.trailing_zeros() {
+            return Err(super::cache::Damaged(
+                "the space-word filter's size is wrong",
+            ));
+        }
+        Ok(SpaceWords {
+            bits,
+            shift,
+            longest,
+            last_bytes,
+        })
+    }
+
     fn bit(&self, hash: u64) -> usize {
         (hash >> self.shift) as usize
     }

@@ -416,10 +416,15 @@ mod properties {
             TaggerBuilder::new().case(Case::Sensitive),
         ] {
             let ac = builder
+                .clone()
                 .automaton(Automaton::AhoCorasick)
                 .build(gaz)
                 .tag(text);
-            let trie = builder.automaton(Automaton::Trie).build(gaz).tag(text);
+            let trie = builder
+                .clone()
+                .automaton(Automaton::Trie)
+                .build(gaz)
+                .tag(text);
             let daac = builder.automaton(Automaton::Daachorse).build(gaz).tag(text);
             prop_assert_eq!(&ac, &trie);
             prop_assert_eq!(&ac, &daac);

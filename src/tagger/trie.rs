@@ -165,6 +165,80 @@ impl Trie {
         trie
     }
 
+    /// Writes the trie for the cache (see the `cache` module).
+    /// `flush` takes what `out` holds every million nodes, so that the
+    /// encoding of a large trie is never all in memory.
+    pub(super) fn encode(
+        &self,
+        out: &mut super::cache::Out,
+        flush: &mut dyn FnMut(&mut super::cache::Out) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        out.bytes(&self.label);
+        flush(out)?;
+        out.u64(self.nodes.len() as u64);
+        for chunk in self.nodes.chunks(1 << 20) {
+            for node in chunk {
+                out.u32(node.first_child);
+                out.u32(node.value);
+                out.u16(node.children);
+            }
+            flush(out)?;
+        }
+        out.u32s(&self.root[..]);
+        out.u32s(&self.depth2);
+        flush(out)
+    }
+
+    /// Reads what [`Trie::encode`] wrote, checking every link, so that a
+    /// walk over a damaged file cannot index out of bounds (pattern values
+    /// are checked by [`Trie::values_below`]).
+    pub(super) fn decode(input: &mut super::cache::In) -> Result<Trie, super::cache::Damaged> {
+        use super::cache::Damaged;
+        let label = input.bytes()?.to_vec();
+        let n = input.len(10)?;
+        let mut nodes = Vec::with_capacity(n);
+        for _ in 0..n {
+            nodes.push(Node {
+                first_child: input.u32()?,
+                value: input.u32()?,
+                children: input.u16()?,
+            });
+        }
+        let root: Box<[u32; 256]> = input
+            .u32s()?
+            .into_boxed_slice()
+            .try_into()
+            .map_err(|_| Damaged("the trie's root table is not 256 entries"))?;
+        let depth2 = input.u32s()?.into_boxed_slice();
+        let in_range = |id: u32| (id as usize) < nodes.len();
+        let links_ok = nodes.iter().all(|node| {
+            let end = node.first_child as usize + node.children as usize;
+            end <= nodes.len() && (node.children == 0 || node.first_child > 0)
+        });
+        if nodes.is_empty()
+            || label.len() != nodes.len() + LABEL_PAD
+            || depth2.len() != 1 << 16
+            || !links_ok
+            || !root.iter().all(|&id| in_range(id))
+            || !depth2.iter().all(|&id| in_range(id))
+        {
+            return Err(Damaged("the trie's links are out of range"));
+        }
+        Ok(Trie {
+            label,
+            nodes,
+            root,
+            depth2,
+        })
+    }
+
+    /// Whether every pattern the trie reports is below `count`.
+    pub(super) fn values_below(&self, count: usize) -> bool {
+        self.nodes
+            .iter()
+            .all(|n| n.value == NONE || (n.value as usize) < count)
+    }
+
     /// The child of `links` along byte `b`, if any.
     #[inline]
     fn child(&self, links: Node, b: u8) -> Option<usize> {
