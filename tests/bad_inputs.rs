@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// Compiled automata go to a folder of the build, never the user's cache.
+const CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/automata");
+
 const GAZETTEER: &str = "id,type,name,aliases\n\
     ru,COUNTRY,Russia,Russian Federation\n\
     kz,COUNTRY,Kazakhstan,Qazaqstan\n\
@@ -23,7 +26,10 @@ const ARTICLE: &str = "Russia and China met Kazakhstan in Astana. ";
 
 fn comention(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_comention"));
-    cmd.current_dir(dir).args(args).stdin(Stdio::null());
+    cmd.env("COMENTION_CACHE_DIR", CACHE)
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null());
     cmd
 }
 

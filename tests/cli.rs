@@ -2,5 +2,12 @@
 
 #[test]
 fn cli_cases() {
-    trycmd::TestCases::new().case("tests/cmd/*.toml");
+    trycmd::TestCases::new()
+        // Compiled automata go to a folder of the build, never the
+        // user's cache.
+        .env(
+            "COMENTION_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/automata"),
+        )
+        .case("tests/cmd/*.toml");
 }

@@ -5,10 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Compiled automata go to a folder of the build, never the user's cache.
+const CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/automata");
+
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample.jsonl");
 
 fn comention(args: &[&str], dir: &Path) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_comention"))
+        .env("COMENTION_CACHE_DIR", CACHE)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -158,6 +162,7 @@ fn state_on_stdout_merges_from_stdin() {
     let state = comention(&["graph", SAMPLE, "--save-state", "-"], d);
     let direct = comention(&["graph", SAMPLE, "--format", "json"], d);
     let mut child = Command::new(env!("CARGO_BIN_EXE_comention"))
+        .env("COMENTION_CACHE_DIR", CACHE)
         .args(["export", "-", "--format", "json"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

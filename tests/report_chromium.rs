@@ -28,6 +28,9 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Compiled automata go to a folder of the build, never the user's cache.
+const CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/automata");
+
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(p));
@@ -230,7 +233,8 @@ fn report_in_headless_chromium() {
     gazetteers.push(evil_gaz.clone());
     let page = dir.path().join("report.html");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_comention"));
-    cmd.arg("report")
+    cmd.env("COMENTION_CACHE_DIR", CACHE)
+        .arg("report")
         .arg(&sample)
         .arg(&hostile)
         .arg("-o")
@@ -365,6 +369,7 @@ fn report_is_deterministic() {
     for threads in ["1", "4"] {
         let page = dir.path().join(format!("r{threads}.html"));
         let status = Command::new(env!("CARGO_BIN_EXE_comention"))
+            .env("COMENTION_CACHE_DIR", CACHE)
             .args(["report", "-q", "--scope", "sentence", "--threads", threads])
             .arg(root.join("data/sample.jsonl"))
             .arg("-o")

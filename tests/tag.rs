@@ -4,8 +4,12 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+/// Compiled automata go to a folder of the build, never the user's cache.
+const CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/automata");
+
 fn comention(args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_comention"))
+        .env("COMENTION_CACHE_DIR", CACHE)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -200,10 +200,11 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     }
     let gazetteer = args.gazetteer.load()?;
     let g = &args.gazetteer;
-    let tagger = g
-        .builder()
-        .sentences(matches!(args.scope, Scope::Sentence | Scope::Paragraph))
-        .build(&gazetteer);
+    let tagger = g.build(
+        &gazetteer,
+        g.builder()
+            .sentences(matches!(args.scope, Scope::Sentence | Scope::Paragraph)),
+    );
     let matching = format!(
         "case={:?};fold_diacritics={};adjectives={}",
         g.case, g.fold_diacritics, !g.no_adjectives
@@ -268,6 +269,7 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     // As for the network: the process ends here, nothing to free.
     std::mem::forget(counts);
     drop(counter);
+    super::finish_cache(&tagger);
     std::mem::forget(tagger);
     std::mem::forget(gazetteer);
     Ok(args.input.exit_code(&summary))

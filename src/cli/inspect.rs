@@ -131,6 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(())
         },
     )?;
+    super::finish_cache(&tagger);
     let mut out = String::new();
     if let Some(id) = &args.doc {
         let Some((doc, mentions)) = docs.first() else {

@@ -124,7 +124,20 @@ pub struct GazetteerArgs {
     /// Do not match adjectival/demonym aliases ("Russian", "Kazakh") [default: they match].
     #[arg(long)]
     pub no_adjectives: bool,
+    /// Folder for compiled automata of gazetteers with 10,000 aliases or
+    /// more: the next run with the same gazetteer and options reads the
+    /// automaton instead of building it (one file per gazetteer and
+    /// options, the 8 most recent kept) [default: $XDG_CACHE_HOME/comention,
+    /// else ~/.cache/comention].
+    #[arg(long, value_name = "DIR", env = "COMENTION_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write compiled automata.
+    #[arg(long)]
+    pub no_cache: bool,
 }
+
+/// Gazetteers with fewer aliases build in milliseconds: no cache file.
+pub const CACHE_MIN_ALIASES: usize = 10_000;
 
 impl GazetteerArgs {
     /// Loads the gazetteers named with `-g`, or the embedded default.
@@ -161,9 +174,62 @@ impl GazetteerArgs {
             .build_in_background(rayon::current_num_threads() > 1)
     }
 
+    /// The folder for compiled automata of `gazetteer`, if it gets one.
+    pub fn cache_folder(&self, gazetteer: &Gazetteer) -> Option<PathBuf> {
+        if self.no_cache {
+            return None;
+        }
+        let aliases: usize = gazetteer.entities().iter().map(|e| e.aliases.len()).sum();
+        if aliases < CACHE_MIN_ALIASES {
+            return None;
+        }
+        let from_env = |name: &str| {
+            std::env::var_os(name)
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
+        self.cache_dir
+            .clone()
+            .or_else(|| from_env("XDG_CACHE_HOME").map(|p| p.join("comention")))
+            .or_else(|| from_env("HOME").map(|p| p.join(".cache").join("comention")))
+            .or_else(|| from_env("LOCALAPPDATA").map(|p| p.join("comention")))
+    }
+
     /// Loads the gazetteer and builds the tagger with these options.
     pub fn tagger(&self) -> anyhow::Result<comention::Tagger> {
-        Ok(self.builder().build(&self.load()?))
+        Ok(self.build(&self.load()?, self.builder()))
+    }
+
+    /// Builds the tagger `builder` asks for over `gazetteer`, with the
+    /// cache these arguments ask for. A cache that cannot be used is a
+    /// warning: the run goes on without it.
+    pub fn build(
+        &self,
+        gazetteer: &Gazetteer,
+        mut builder: comention::tagger::TaggerBuilder,
+    ) -> comention::Tagger {
+        if let Some(dir) = self.cache_folder(gazetteer) {
+            builder = builder.cache_dir(dir);
+        }
+        let tagger = builder.build(gazetteer);
+        warn_about_cache(tagger.cache_outcome());
+        tagger
+    }
+}
+
+/// Prints a warning if the compiled-automaton cache failed.
+fn warn_about_cache(outcome: comention::tagger::CacheOutcome) {
+    if let comention::tagger::CacheOutcome::Failed(why) = outcome {
+        eprintln!("warning: automaton cache: {why} (--no-cache turns it off)");
+    }
+}
+
+/// At the end of a run: waits for an automaton still being built in the
+/// background to be written to the cache (a short run would otherwise
+/// never leave one), and reports a failure to write it.
+pub fn finish_cache(tagger: &comention::Tagger) {
+    if tagger.cache_outcome() == comention::tagger::CacheOutcome::Building {
+        warn_about_cache(tagger.wait_for_cache());
     }
 }
 

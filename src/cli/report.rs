@@ -167,6 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(())
         },
     )?;
+    super::finish_cache(&tagger);
     counts.attach_entities(gaz);
     let graph = CoMentionGraph::build(&counts, &args.network.filters.graph_options());
     let shown = graph.nodes.len().min(args.max_nodes);

@@ -87,6 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
     out.finish()?;
+    super::finish_cache(&tagger);
     if !args.input.quiet {
         eprintln!("{total} mention{}", if total == 1 { "" } else { "s" });
     }
