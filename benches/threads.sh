@@ -14,6 +14,13 @@ corpus=$1 runs=$2
 shift 2
 bins=("$@")
 out=$(mktemp -d)
+# Compiled automata in a folder of this run, filled before timing: every
+# timed run reads its automaton, as a user's runs after the first do.
+export COMENTION_CACHE_DIR="$out/automata"
+for b in "${bins[@]}"; do
+    # shellcheck disable=SC2086
+    echo '{"id": "w", "text": "warm-up"}' | "$b" tag ${COMENTION_ARGS:-} -q - -o /dev/null
+done
 mb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1])/1e6)" "$corpus")
 variants=()
 for b in "${!bins[@]}"; do

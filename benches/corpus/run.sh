@@ -58,6 +58,8 @@ python3 "$root/benches/corpus/prepare.py" "$cache" "$copies"
 echo "building comention (release)" >&2
 (cd "$root" && cargo build --release --quiet)
 target=${CARGO_TARGET_DIR:-$root/target}
+# Compiled automata in the benchmark's own folder, not the user's cache.
+export COMENTION_CACHE_DIR="$cache/automata"
 bare_args=()
 if [[ ,$peers, == *,bare,* ]]; then
     echo "building the bare scan (cargo bench --bench bare --no-run)" >&2
