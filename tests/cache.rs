@@ -226,3 +226,41 @@ fn a_damaged_file_is_built_again_and_replaced() {
     }
     assert_eq!(the_file(dir.path()), file);
 }
+
+#[test]
+fn runs_at_the_same_time_share_one_file() {
+    // Four runs start on an empty folder: each builds and writes under a
+    // temporary name of its own, the renames replace one file with an
+    // equal one, and none reads half a file.
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().to_str().unwrap();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_comention"))
+                .args(["tag", "-q", SAMPLE, "--cache-dir", c])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect();
+    for out in &outputs {
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+        assert_eq!(out.stdout, outputs[0].stdout);
+    }
+    the_file(dir.path());
+    // And a run after them reads that file.
+    let file = the_file(dir.path());
+    let inode = fs::metadata(&file).unwrap().ino();
+    assert_eq!(
+        quiet(&["tag", "-q", SAMPLE, "--cache-dir", c], &[]),
+        outputs[0].stdout
+    );
+    assert_eq!(fs::metadata(&file).unwrap().ino(), inode);
+}
