@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -121,8 +121,9 @@ impl<'a> Pipeline<'a> {
         } = self;
         let bytes_before = progress.bytes();
         std::thread::scope(|scope| {
-            // One batch in each channel while the next is read, one mapped
-            // and the previous one sunk: memory stays at about five batches.
+            // One batch in this channel while the next is read, two on the
+            // pool (below) and one sunk: memory stays at about five
+            // batches.
             let (tx, rx) = sync_channel::<Result<Vec<Raw>>>(1);
             let reader_progress = Arc::clone(&progress);
             scope.spawn(move || {
@@ -157,32 +158,54 @@ impl<'a> Pipeline<'a> {
                     }
                 }
             });
-            // A processing thread hands each batch to the rayon pool and
-            // passes the results on, so that this thread's sink (output,
-            // counting) works on batch N while the pool maps batch N + 1:
-            // otherwise the pool idles during every sink pass.
-            let (done_tx, done_rx) = sync_channel::<Result<Vec<_>>>(1);
+            // A processing thread hands each batch to the rayon pool as a
+            // task of its own and passes on, in input order, where its
+            // results will arrive. This thread's sink (output, counting)
+            // works on batch N while the pool maps the next ones, and a
+            // worker never waits for a batch to be handed over: one done
+            // with its share of a batch starts on the next instead of
+            // idling until the batch's longest document is done, and with
+            // one thread the worker does not wait for the processing
+            // thread to be scheduled between batches. While the sink waits
+            // for batch N, N + 1 is on the pool too, its receiver waiting
+            // to be sent (a deeper queue only took memory: 7 runs of
+            // `benches/threads.sh` with small, same times).
+            let (done_tx, done_rx) = sync_channel::<Receiver<Result<Vec<_>>>>(0);
             let map = &map;
             scope.spawn(move || {
-                for batch in rx {
-                    let results = batch.map(|batch| {
-                        batch
-                            .into_par_iter()
-                            .map(|raw| {
-                                let parsed = raw.parse(options);
-                                let value = parsed.document.as_ref().map(map);
-                                (parsed, value)
-                            })
-                            .collect()
-                    });
-                    let stop = results.is_err();
-                    if done_tx.send(results).is_err() || stop {
-                        return; // the sink stopped, or the reader failed
+                rayon::in_place_scope(|tasks| {
+                    for batch in rx {
+                        let (result_tx, result_rx) = sync_channel(1);
+                        let stop = batch.is_err();
+                        match batch {
+                            Err(e) => {
+                                let _ = result_tx.send(Err(e));
+                            }
+                            Ok(batch) => tasks.spawn(move |_| {
+                                let results = batch
+                                    .into_par_iter()
+                                    .map(|raw| {
+                                        let parsed = raw.parse(options);
+                                        let value = parsed.document.as_ref().map(map);
+                                        (parsed, value)
+                                    })
+                                    .collect();
+                                // The sink may have stopped: no one waits.
+                                let _ = result_tx.send(Ok(results));
+                            }),
+                        }
+                        if done_tx.send(result_rx).is_err() || stop {
+                            return; // the sink stopped, or the reader failed
+                        }
                     }
-                }
+                });
             });
             let mut delivery = Delivery::default();
-            for results in done_rx {
+            for result_rx in done_rx {
+                let Ok(results) = result_rx.recv() else {
+                    // The map panicked: the scope's join passes it on.
+                    break;
+                };
                 for (parsed, value) in results? {
                     for warning in parsed.warnings {
                         delivery.warning(warning, &mut sink)?;
@@ -349,6 +372,35 @@ mod tests {
             })
             .unwrap();
         (events, summary)
+    }
+
+    /// Many small batches, so that several are on the pool at once.
+    fn many_batches() -> Vec<Input> {
+        let lines: String = (0..200)
+            .map(|i| format!("{{\"id\":\"d{i}\",\"text\":\"Doc {i}. Two.\"}}\n"))
+            .collect();
+        vec![Input::memory("a.jsonl", lines)]
+    }
+
+    #[test]
+    fn a_panic_in_the_map_reaches_the_caller() {
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pool.install(|| {
+                    Pipeline::new(&many_batches(), &ReadOptions::default())
+                        .batch_size(1, 3)
+                        .run(
+                            |doc| assert_ne!(doc.id, "d77", "a bug in the map"),
+                            |_| Ok::<_, Error>(()),
+                        )
+                })
+            }));
+            assert!(caught.is_err(), "{threads} threads");
+        }
     }
 
     fn corpus(lines: &[(u8, String)]) -> Vec<u8> {
