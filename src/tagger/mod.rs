@@ -806,6 +806,19 @@ impl Tagger {
     /// What the compiled-automaton cache did (see
     /// [`TaggerBuilder::cache_dir`]); [`CacheOutcome::Building`] until a
     /// build on a thread of its own is written.
+    ///
+    /// ```
+    /// use comention::tagger::{CacheOutcome, TaggerBuilder};
+    /// let gaz = comention::Gazetteer::from_csv_str("id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// // A cache folder that is a file: the tagger is built all the same.
+    /// let file = std::env::temp_dir().join(format!("comention-doc-file-{}", std::process::id()));
+    /// std::fs::write(&file, "not a folder")?;
+    /// let tagger = TaggerBuilder::new().cache_dir(&file).build(&gaz);
+    /// assert!(matches!(tagger.cache_outcome(), CacheOutcome::Failed(_)));
+    /// assert_eq!(tagger.tag("Kazakhstan").len(), 1);
+    /// # std::fs::remove_file(&file)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cache_outcome(&self) -> CacheOutcome {
         self.cache.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
