@@ -106,14 +106,20 @@ impl StableHasher {
             .wrapping_add(self.a);
     }
 
-    /// Adds `bytes` and their length (so that `"ab", "c"` and `"a", "bc"`
-    /// differ).
-    pub fn bytes(&mut self, bytes: &[u8]) {
+    /// Adds the whole little-endian words of `bytes` and returns the
+    /// bytes after the last whole word (fewer than eight).
+    pub fn words<'b>(&mut self, bytes: &'b [u8]) -> &'b [u8] {
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
             self.word(u64::from_le_bytes(w.try_into().expect("eight bytes")));
         }
-        let rest = words.remainder();
+        words.remainder()
+    }
+
+    /// Adds `bytes` and their length (so that `"ab", "c"` and `"a", "bc"`
+    /// differ).
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        let rest = self.words(bytes);
         let mut last = [0; 8];
         last[..rest.len()].copy_from_slice(rest);
         self.word(u64::from_le_bytes(last));
@@ -284,22 +290,22 @@ impl<'a> In<'a> {
         self.take(n)
     }
 
-    pub fn u32s(&mut self) -> Result<Vec<u32>, Damaged> {
-        let n = self.len(4)?;
-        let bytes = self.take(n * 4)?;
+    /// A length, then values of `N` bytes each, read by `from_le`.
+    fn values<T, const N: usize>(&mut self, from_le: fn([u8; N]) -> T) -> Result<Vec<T>, Damaged> {
+        let n = self.len(N)?;
+        let bytes = self.take(n * N)?;
         Ok(bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("four bytes")))
+            .chunks_exact(N)
+            .map(|c| from_le(c.try_into().expect("N bytes")))
             .collect())
     }
 
+    pub fn u32s(&mut self) -> Result<Vec<u32>, Damaged> {
+        self.values(u32::from_le_bytes)
+    }
+
     pub fn u64s(&mut self) -> Result<Vec<u64>, Damaged> {
-        let n = self.len(8)?;
-        let bytes = self.take(n * 8)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().expect("eight bytes")))
-            .collect())
+        self.values(u64::from_le_bytes)
     }
 }
 
@@ -335,16 +341,23 @@ pub(super) fn encode(
         len: u64,
     }
     impl<W: Write> Summed<'_, W> {
+        /// Writes and sums what `out` holds, and empties it.
         fn put(&mut self, out: &mut Out) -> std::io::Result<()> {
             self.to.write_all(&out.buf)?;
             self.len += out.buf.len() as u64;
-            self.pending.append(&mut out.buf);
-            let whole = self.pending.len() / 8 * 8;
-            for w in self.pending[..whole].chunks_exact(8) {
-                self.sum
-                    .word(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+            let mut data = &out.buf[..];
+            if !self.pending.is_empty() {
+                let take = (8 - self.pending.len()).min(data.len());
+                self.pending.extend_from_slice(&data[..take]);
+                data = &data[take..];
+                if self.pending.len() == 8 {
+                    self.sum.words(&self.pending);
+                    self.pending.clear();
+                }
             }
-            self.pending.drain(..whole);
+            let rest = self.sum.words(data);
+            self.pending.extend_from_slice(rest);
+            out.buf.clear();
             Ok(())
         }
     }
@@ -405,11 +418,8 @@ pub(super) fn encode(
 /// The checksum of a whole body, as [`encode`] computes it piece by piece.
 fn checksum(body: &[u8]) -> u128 {
     let mut sum = StableHasher::new();
-    let whole = body.len() / 8 * 8;
-    for w in body[..whole].chunks_exact(8) {
-        sum.word(u64::from_le_bytes(w.try_into().expect("eight bytes")));
-    }
-    sum.bytes(&body[whole..]);
+    let rest = sum.words(body);
+    sum.bytes(rest);
     sum.u64(body.len() as u64);
     sum.finish()
 }

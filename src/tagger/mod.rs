@@ -331,6 +331,14 @@ impl TaggerBuilder {
         self
     }
 
+    /// The normalisation these options ask for (of aliases and texts).
+    fn normalizer(&self) -> Normalizer {
+        Normalizer {
+            fold_diacritics: self.fold_diacritics,
+            lowercase: self.case == Case::Insensitive,
+        }
+    }
+
     /// Builds the automaton over the gazetteer's aliases.
     pub fn build(&self, gazetteer: &Gazetteer) -> Tagger {
         Tagger::build(gazetteer, self.clone())
@@ -632,10 +640,7 @@ impl Tagger {
     ) -> Self {
         Tagger {
             gazetteer: gazetteer.clone(),
-            normalizer: Normalizer {
-                fold_diacritics: options.fold_diacritics,
-                lowercase: options.case == Case::Insensitive,
-            },
+            normalizer: options.normalizer(),
             options,
             matcher: Some(compiled.matcher),
             later: None,
@@ -647,10 +652,7 @@ impl Tagger {
     }
 
     fn build(gazetteer: &Gazetteer, options: TaggerBuilder) -> Self {
-        let normalizer = Normalizer {
-            fold_diacritics: options.fold_diacritics,
-            lowercase: options.case == Case::Insensitive,
-        };
+        let normalizer = options.normalizer();
         let slot = options
             .cache_dir
             .as_deref()
@@ -746,7 +748,7 @@ impl Tagger {
         // The cache file is opened before the build, so that a folder
         // that cannot be written is reported even when the build finishes
         // on another thread.
-        let pending = match slot.filter(|_| !entries.is_empty()).map(|s| s.reserve()) {
+        let mut pending = match slot.filter(|_| !entries.is_empty()).map(|s| s.reserve()) {
             Some(Ok(pending)) => Some(pending),
             Some(Err(why)) => {
                 outcome = CacheOutcome::Failed(why);
@@ -758,7 +760,6 @@ impl Tagger {
         let space_words = space_words.build();
         let patterns: Vec<Pattern> = offers.iter().map(|o| o.pattern).collect();
         drop(entries);
-        let mut pending = pending;
         if let (Some(matcher), false) = (&matcher, in_background) {
             if let Some(pending) = pending.take() {
                 outcome = match pending.finish(&patterns, &space_words, matcher) {
