@@ -9,15 +9,16 @@
 //! location). It does not print: progress is published through
 //! [`Progress`] counters and warnings arrive as events.
 
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::corpus::read::{Origin, Raw, Reader};
+use crate::corpus::read::{self, Origin, Raw, Reader};
 use crate::corpus::{Document, Input, Progress, ReadOptions, Warning};
 use crate::error::{Error, Result};
 
@@ -120,6 +121,7 @@ impl<'a> Pipeline<'a> {
             progress,
         } = self;
         let bytes_before = progress.bytes();
+        let id_keys = RandomState::new();
         std::thread::scope(|scope| {
             // One batch in this channel while the next is read, two on the
             // pool (below) and one sunk: memory stays at about five
@@ -127,19 +129,21 @@ impl<'a> Pipeline<'a> {
             let (tx, rx) = sync_channel::<Result<Vec<Raw>>>(1);
             let reader_progress = Arc::clone(&progress);
             scope.spawn(move || {
-                let mut reader = Reader::new(inputs, options, reader_progress);
+                let mut reader = Reader::new(inputs, options, reader_progress)
+                    .blocks(batch_bytes, batch_documents);
                 let mut batch = Vec::new();
-                let mut size = 0;
+                let (mut size, mut records) = (0, 0);
                 loop {
                     match reader.next_raw() {
                         Ok(Some(raw)) => {
                             size += raw.size();
+                            records += raw.records();
                             batch.push(raw);
-                            if size >= batch_bytes || batch.len() >= batch_documents {
+                            if size >= batch_bytes || records >= batch_documents {
                                 if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
                                     return; // the consumer stopped
                                 }
-                                size = 0;
+                                (size, records) = (0, 0);
                             }
                         }
                         Ok(None) => {
@@ -172,6 +176,9 @@ impl<'a> Pipeline<'a> {
             // `benches/threads.sh` with small, same times).
             let (done_tx, done_rx) = sync_channel::<Receiver<Result<Vec<_>>>>(0);
             let map = &map;
+            // The ids' hashes for the duplicate check are taken on the
+            // pool, keyed at random: ids cannot be made to collide.
+            let id_keys = &id_keys;
             scope.spawn(move || {
                 rayon::in_place_scope(|tasks| {
                     for batch in rx {
@@ -182,12 +189,17 @@ impl<'a> Pipeline<'a> {
                                 let _ = result_tx.send(Err(e));
                             }
                             Ok(batch) => tasks.spawn(move |_| {
-                                let results = batch
+                                let mut blocks = Vec::new();
+                                let results = read::records(batch, &mut blocks)
                                     .into_par_iter()
-                                    .map(|raw| {
-                                        let parsed = raw.parse(options);
+                                    .map(|record| {
+                                        let parsed = record.parse(options);
                                         let value = parsed.document.as_ref().map(map);
-                                        (parsed, value)
+                                        let id_hash = parsed
+                                            .document
+                                            .as_ref()
+                                            .map_or(0, |doc| id_keys.hash_one(&doc.id));
+                                        (parsed, value, id_hash)
                                     })
                                     .collect();
                                 // The sink may have stopped: no one waits.
@@ -206,14 +218,14 @@ impl<'a> Pipeline<'a> {
                     // The map panicked: the scope's join passes it on.
                     break;
                 };
-                for (parsed, value) in results? {
+                for (parsed, value, id_hash) in results? {
                     for warning in parsed.warnings {
                         delivery.warning(warning, &mut sink)?;
                     }
                     if let (Some(doc), Some(value), Some(origin)) =
                         (parsed.document, value, parsed.origin)
                     {
-                        if let Some(warning) = delivery.check_duplicate(&doc.id, origin) {
+                        if let Some(warning) = delivery.check_duplicate(&doc.id, id_hash, origin) {
                             delivery.warning(warning, &mut sink)?;
                         }
                         delivery.summary.documents += 1;
@@ -232,10 +244,11 @@ impl<'a> Pipeline<'a> {
 #[derive(Default)]
 struct Delivery {
     summary: Summary,
-    /// Hash of each id seen → where it was first seen. 64-bit hashes keep
-    /// memory small; a false duplicate needs a hash collision (odds about
-    /// n²/2⁶⁵, negligible for any real corpus).
-    first_seen: HashMap<u64, (u32, u64)>,
+    /// Keyed hash of each id seen → where it was first seen. 64-bit hashes
+    /// keep memory small; a false duplicate needs a hash collision (odds
+    /// about n²/2⁶⁵, negligible for any real corpus, and with keys drawn
+    /// at random for each run no corpus can be made to cause one).
+    first_seen: HashMap<u64, (u32, u64), BuildHasherDefault<AsIs>>,
     /// Files named by `first_seen`, each once per stretch of records.
     files: Vec<Arc<Path>>,
 }
@@ -253,26 +266,16 @@ impl Delivery {
         sink(Event::Warning(warning))
     }
 
-    fn check_duplicate(&mut self, id: &str, origin: Origin) -> Option<Warning> {
-        // SipHash with fixed keys: deterministic across runs.
-        #[allow(deprecated)]
-        let mut hasher = std::hash::SipHasher::new();
-        id.hash(&mut hasher);
-        let hash = hasher.finish();
-        if let Some(&(file, line)) = self.first_seen.get(&hash) {
-            let first = &self.files[file as usize];
-            let at = if line == 0 {
-                first.display().to_string()
-            } else {
-                format!("{}:{line}", first.display())
-            };
-            return Some(Warning {
-                path: origin.path.to_path_buf(),
-                line: origin.line,
-                message: format!("duplicate document id {id:?} (first at {at}); both kept"),
-                skipped: false,
-            });
-        }
+    /// A warning if a document with this id, whose keyed hash is `hash`,
+    /// was delivered before.
+    fn check_duplicate(&mut self, id: &str, hash: u64, origin: Origin) -> Option<Warning> {
+        let slot = match self.first_seen.entry(hash) {
+            Entry::Vacant(slot) => slot,
+            Entry::Occupied(first) => {
+                let (file, line) = *first.get();
+                return Some(self.duplicate(id, origin, file, line));
+            }
+        };
         if !self
             .files
             .last()
@@ -281,8 +284,46 @@ impl Delivery {
             self.files.push(Arc::clone(&origin.path));
         }
         let file = u32::try_from(self.files.len() - 1).expect("fewer than 2³² input files");
-        self.first_seen.insert(hash, (file, origin.line));
+        slot.insert((file, origin.line));
         None
+    }
+
+    /// The warning for `id` at `origin`, first seen in file `file` (an
+    /// index into `files`) at `line`.
+    fn duplicate(&self, id: &str, origin: Origin, file: u32, line: u64) -> Warning {
+        let first = &self.files[file as usize];
+        let at = if line == 0 {
+            first.display().to_string()
+        } else {
+            format!("{}:{line}", first.display())
+        };
+        Warning {
+            path: origin.path.to_path_buf(),
+            line: origin.line,
+            message: format!("duplicate document id {id:?} (first at {at}); both kept"),
+            skipped: false,
+        }
+    }
+}
+
+/// A hasher for keys that are hashes already (keyed, so evenly spread):
+/// the key is its own hash.
+#[derive(Default)]
+struct AsIs(u64);
+
+impl Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

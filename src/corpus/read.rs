@@ -53,7 +53,7 @@ use std::collections::{HashSet, VecDeque};
 use std::ffi::OsString;
 use std::fmt;
 use std::fs;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -66,9 +66,12 @@ use crate::error::{Error, Result};
 /// How many leading bytes of a plain file are checked for a NUL byte.
 const BINARY_PROBE: usize = 8 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// A JSONL line longer than this is moved out of the line buffer instead of
-/// copied, so one huge line does not stay allocated twice.
-const TAKE_LINE_OVER: usize = 64 * 1024;
+/// The least a JSONL block read asks the stream for, so that short blocks
+/// (tiny batch sizes, in tests) do not mean tiny reads.
+const MIN_READ: usize = 64 * 1024;
+/// The most a JSONL block holds when a batch may be larger (a batch then
+/// gathers several blocks).
+const MAX_BLOCK: usize = 4 << 20;
 
 /// One input named on the command line (or built in code).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,13 +241,10 @@ pub(crate) enum Raw {
         id: String,
         bytes: Vec<u8>,
     },
-    /// One JSONL line without its line end.
-    Json {
-        origin: Origin,
-        /// File name for default ids.
-        name: Arc<str>,
-        bytes: Vec<u8>,
-    },
+    /// Whole JSONL lines, as read: split into records by [`records`] on
+    /// the pool, so that the reading thread neither copies nor allocates
+    /// per line.
+    Json(JsonBlock),
     /// One CSV record.
     Csv {
         origin: Origin,
@@ -260,9 +260,116 @@ impl Raw {
     /// Approximate size, for batching.
     pub(crate) fn size(&self) -> usize {
         match self {
-            Raw::Text { bytes, .. } | Raw::Json { bytes, .. } => bytes.len(),
+            Raw::Text { bytes, .. } => bytes.len(),
+            Raw::Json(block) => block.bytes.len(),
             Raw::Csv { record, .. } => record.as_slice().len(),
             Raw::Warning(_) => 0,
+        }
+    }
+
+    /// How many records it holds at most (lines for a JSONL block), for
+    /// batching.
+    pub(crate) fn records(&self) -> usize {
+        match self {
+            Raw::Json(block) => block.lines,
+            _ => 1,
+        }
+    }
+}
+
+/// Consecutive whole lines of one JSONL file, each with its line end (the
+/// last line of a file may have none).
+#[derive(Debug)]
+pub(crate) struct JsonBlock {
+    path: Arc<Path>,
+    /// File name for default ids.
+    name: Arc<str>,
+    /// Line number of the first line.
+    first_line: u64,
+    /// Number of lines.
+    lines: usize,
+    bytes: Vec<u8>,
+}
+
+/// One record to decode: a raw record of its own, or a JSONL line that
+/// borrows its bytes from a [`JsonBlock`].
+#[derive(Debug)]
+pub(crate) enum Record<'a> {
+    Raw(Raw),
+    Json {
+        origin: Origin,
+        name: &'a str,
+        /// Without the line end.
+        bytes: &'a [u8],
+    },
+}
+
+/// The records of a batch in input order: JSONL blocks are moved into
+/// `blocks` and split into lines there (blank lines are left out, as they
+/// hold no record); other records pass through.
+pub(crate) fn records(batch: Vec<Raw>, blocks: &mut Vec<JsonBlock>) -> Vec<Record<'_>> {
+    let mut plan = Vec::with_capacity(batch.len());
+    for raw in batch {
+        match raw {
+            Raw::Json(block) => {
+                blocks.push(block);
+                plan.push(None);
+            }
+            other => plan.push(Some(other)),
+        }
+    }
+    let blocks: &Vec<JsonBlock> = blocks;
+    let mut next_block = blocks.iter();
+    let mut out = Vec::with_capacity(plan.len());
+    for item in plan {
+        let Some(raw) = item else {
+            let block = next_block.next().expect("one block per placeholder");
+            let mut line = block.first_line;
+            let mut rest = block.bytes.as_slice();
+            while !rest.is_empty() {
+                let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                let (mut bytes, after) = rest.split_at(end);
+                rest = after;
+                bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+                bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+                if !bytes.iter().all(u8::is_ascii_whitespace) {
+                    out.push(Record::Json {
+                        origin: Origin {
+                            path: Arc::clone(&block.path),
+                            line,
+                        },
+                        name: &block.name,
+                        bytes,
+                    });
+                }
+                line += 1;
+            }
+            continue;
+        };
+        out.push(Record::Raw(raw));
+    }
+    out
+}
+
+impl Record<'_> {
+    /// Decodes the record (UTF-8, JSON, fields, date).
+    pub(crate) fn parse(self, options: &ReadOptions) -> Parsed {
+        match self {
+            Record::Raw(raw) => raw.parse(options),
+            Record::Json {
+                origin,
+                name,
+                bytes,
+            } => {
+                let mut warnings = Vec::new();
+                let line = decode_borrowed(bytes, &origin, &mut warnings);
+                let document = parse_json(&line, &origin, name, options, &mut warnings);
+                Parsed {
+                    origin: Some(origin),
+                    document,
+                    warnings,
+                }
+            }
         }
     }
 }
@@ -294,20 +401,7 @@ impl Raw {
                     warnings,
                 }
             }
-            Raw::Json {
-                origin,
-                name,
-                bytes,
-            } => {
-                let mut warnings = Vec::new();
-                let line = decode(bytes, &origin, &mut warnings);
-                let document = parse_json(&line, &origin, &name, options, &mut warnings);
-                Parsed {
-                    origin: Some(origin),
-                    document,
-                    warnings,
-                }
-            }
+            Raw::Json(_) => unreachable!("`records` splits JSONL blocks into lines"),
             Raw::Csv {
                 origin,
                 name,
@@ -323,6 +417,18 @@ impl Raw {
                 }
             }
         }
+    }
+}
+
+/// [`decode`] of borrowed bytes: valid input is not copied.
+fn decode_borrowed<'a>(
+    bytes: &'a [u8],
+    origin: &Origin,
+    warnings: &mut Vec<Warning>,
+) -> std::borrow::Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => decode(bytes.to_vec(), origin, warnings).into(),
     }
 }
 
@@ -713,6 +819,8 @@ pub(crate) struct Reader<'a> {
     options: &'a ReadOptions,
     walk: Option<Walk>,
     file: Option<FileSource<'a>>,
+    block_bytes: usize,
+    block_lines: usize,
 }
 
 enum FileSource<'a> {
@@ -723,36 +831,88 @@ enum FileSource<'a> {
 struct Lines<'a> {
     origin_path: Arc<Path>,
     name: Arc<str>,
-    reader: BufReader<Stream<'a>>,
+    stream: Stream<'a>,
+    /// Lines handed out so far.
     line: u64,
-    buf: Vec<u8>,
+    /// Bytes read past the end of the last block: the start of its next
+    /// line.
+    carry: Vec<u8>,
+    eof: bool,
 }
 
-impl Lines<'_> {
-    /// The next line, with its `\n` if it has one; `None` at the end. A
-    /// line that is all in the read buffer (most are) is copied from there
-    /// once; a longer one is gathered in `buf` first.
-    fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
-        let available = loop {
-            match self.reader.fill_buf() {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                result => break result?,
+impl<'a> Lines<'a> {
+    fn new(origin_path: Arc<Path>, name: Arc<str>, stream: Stream<'a>) -> Self {
+        Lines {
+            origin_path,
+            name,
+            stream,
+            line: 0,
+            carry: Vec::new(),
+            eof: false,
+        }
+    }
+
+    /// The next whole lines, read straight into the block's own buffer:
+    /// at least `want_bytes` (unless the file ends first) but no more than
+    /// `want_lines` lines; a line longer than `want_bytes` is one block.
+    /// `None` at the end of the file.
+    fn next_block(
+        &mut self,
+        want_bytes: usize,
+        want_lines: usize,
+    ) -> io::Result<Option<JsonBlock>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        let (mut lines, mut cut, mut searched) = (0, 0, 0);
+        'fill: loop {
+            for i in memchr::memchr_iter(b'\n', &buf[searched..]) {
+                lines += 1;
+                cut = searched + i + 1;
+                // Past the byte limit only when one line is longer: it is
+                // a block of its own.
+                if lines == want_lines || cut >= want_bytes {
+                    break 'fill;
+                }
             }
-        };
-        if available.is_empty() {
+            searched = buf.len();
+            if lines > 0 && buf.len() >= want_bytes {
+                break;
+            }
+            if self.eof {
+                if buf.len() > cut {
+                    // The last line, without a line end.
+                    lines += 1;
+                    cut = buf.len();
+                }
+                break;
+            }
+            // Up to the block size; past it (a line longer than a block),
+            // as much again as is buffered, so a long line costs linear
+            // time.
+            let ask = want_bytes
+                .saturating_sub(buf.len())
+                .max(buf.len())
+                .max(MIN_READ);
+            buf.reserve(ask);
+            let got = (&mut self.stream).take(ask as u64).read_to_end(&mut buf)?;
+            self.eof = got < ask;
+        }
+        if lines == 0 {
             return Ok(None);
         }
-        if let Some(i) = memchr::memchr(b'\n', available) {
-            let line = available[..=i].to_vec();
-            self.reader.consume(i + 1);
-            return Ok(Some(line));
+        if cut < buf.len() {
+            let mut carry = Vec::with_capacity(want_bytes.max(buf.len() - cut));
+            carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
+            self.carry = carry;
         }
-        self.buf.clear();
-        self.reader.read_until(b'\n', &mut self.buf)?;
-        Ok(Some(if self.buf.len() > TAKE_LINE_OVER {
-            std::mem::take(&mut self.buf)
-        } else {
-            self.buf.clone()
+        let first_line = self.line + 1;
+        self.line += lines as u64;
+        Ok(Some(JsonBlock {
+            path: Arc::clone(&self.origin_path),
+            name: Arc::clone(&self.name),
+            first_line,
+            lines,
+            bytes: buf,
         }))
     }
 }
@@ -776,7 +936,17 @@ impl<'a> Reader<'a> {
             options,
             walk: None,
             file: None,
+            block_bytes: 2 << 20,
+            block_lines: 4096,
         }
+    }
+
+    /// Cuts JSONL files into blocks of about `bytes` bytes (at most
+    /// [`MAX_BLOCK`]) and at most `lines` lines.
+    pub(crate) fn blocks(mut self, bytes: usize, lines: usize) -> Self {
+        self.block_bytes = bytes.clamp(1, MAX_BLOCK);
+        self.block_lines = lines.max(1);
+        self
     }
 
     fn counting(&self, inner: Stream<'a>) -> Stream<'a> {
@@ -821,13 +991,7 @@ impl<'a> Reader<'a> {
                 Ok(Some(Raw::Text { origin, id, bytes }))
             }
             Format::Jsonl => {
-                self.file = Some(FileSource::Jsonl(Lines {
-                    origin_path: path,
-                    name,
-                    reader: BufReader::with_capacity(256 * 1024, stream),
-                    line: 0,
-                    buf: Vec::new(),
-                }));
+                self.file = Some(FileSource::Jsonl(Lines::new(path, name, stream)));
                 Ok(None)
             }
             Format::Csv => {
@@ -902,13 +1066,7 @@ impl<'a> Reader<'a> {
         match first {
             None => Ok(None),
             Some(b'{') => {
-                self.file = Some(FileSource::Jsonl(Lines {
-                    origin_path: path,
-                    name: "-".into(),
-                    reader: BufReader::with_capacity(256 * 1024, stream),
-                    line: 0,
-                    buf: Vec::new(),
-                }));
+                self.file = Some(FileSource::Jsonl(Lines::new(path, "-".into(), stream)));
                 Ok(None)
             }
             Some(_) => {
@@ -965,35 +1123,15 @@ impl<'a> Reader<'a> {
     fn next_in_file(&mut self) -> Result<Option<Raw>> {
         match &mut self.file {
             None => Ok(None),
-            Some(FileSource::Jsonl(lines)) => loop {
-                let Some(mut bytes) = lines
-                    .next_line()
-                    .map_err(|e| io_error(&lines.origin_path, e))?
-                else {
+            Some(FileSource::Jsonl(lines)) => {
+                let block = lines
+                    .next_block(self.block_bytes, self.block_lines)
+                    .map_err(|e| io_error(&lines.origin_path, e))?;
+                if block.is_none() {
                     self.file = None;
-                    return Ok(None);
-                };
-                lines.line += 1;
-                let mut end = bytes.len();
-                if bytes[..end].ends_with(b"\n") {
-                    end -= 1;
                 }
-                if bytes[..end].ends_with(b"\r") {
-                    end -= 1;
-                }
-                if bytes[..end].iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                bytes.truncate(end);
-                return Ok(Some(Raw::Json {
-                    origin: Origin {
-                        path: Arc::clone(&lines.origin_path),
-                        line: lines.line,
-                    },
-                    name: Arc::clone(&lines.name),
-                    bytes,
-                }));
-            },
+                Ok(block.map(Raw::Json))
+            }
             Some(FileSource::Csv(source)) => {
                 let mut record = csv::ByteRecord::new();
                 let more = source
@@ -1327,6 +1465,74 @@ mod tests {
             let lines: Vec<u64> = warnings.iter().map(|w| w.line).collect();
             proptest::prop_assert_eq!(lines, broken);
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// JSONL blocks of any size limits hold whole lines, in order,
+        /// nothing lost or repeated, numbered from 1, each within its
+        /// limits unless one line alone is longer.
+        #[test]
+        fn jsonl_blocks_cut_at_line_ends(
+            lines in proptest::collection::vec(
+                (proptest::prop_oneof![0usize..20, 60_000usize..150_000], proptest::bool::ANY),
+                0..12,
+            ),
+            last_has_end in proptest::bool::ANY,
+            want_bytes in proptest::prop_oneof![1usize..64, 100usize..200_000],
+            want_lines in 1usize..5,
+        ) {
+            let mut file = Vec::new();
+            for (n, (len, crlf)) in lines.iter().enumerate() {
+                file.extend((0..*len).map(|i| b'a' + ((n + i) % 26) as u8));
+                file.extend_from_slice(if *crlf { b"\r\n" } else { b"\n" });
+            }
+            if !last_has_end && file.last() == Some(&b'\n') {
+                file.pop();
+                if file.last() == Some(&b'\r') {
+                    file.pop();
+                }
+            }
+            let mut source = Lines::new(
+                Path::new("b.jsonl").into(),
+                "b.jsonl".into(),
+                Box::new(Cursor::new(file.clone())),
+            );
+            let (mut joined, mut next_line) = (Vec::new(), 1);
+            while let Some(block) = source.next_block(want_bytes, want_lines).unwrap() {
+                proptest::prop_assert_eq!(block.first_line, next_line);
+                let ends = block.bytes.iter().filter(|&&b| b == b'\n').count();
+                let unended = usize::from(block.bytes.last() != Some(&b'\n'));
+                proptest::prop_assert_eq!(block.lines, ends + unended);
+                proptest::prop_assert!(block.lines >= 1 && block.lines <= want_lines);
+                if unended == 1 {
+                    // Only the file's last line may lack its end.
+                    proptest::prop_assert_eq!(joined.len() + block.bytes.len(), file.len());
+                }
+                if block.lines > 1 {
+                    // Not past the byte limit by more than the last line.
+                    let before_last = block.bytes[..block.bytes.len() - 1]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .unwrap();
+                    proptest::prop_assert!(before_last < want_bytes);
+                }
+                next_line += block.lines as u64;
+                joined.extend_from_slice(&block.bytes);
+            }
+            proptest::prop_assert_eq!(joined, file);
+        }
+    }
+
+    #[test]
+    fn jsonl_block_records_keep_line_numbers_and_skip_blank_lines() {
+        let (docs, w) = read(&mem(
+            "n.jsonl",
+            b"\n{\"text\":\"a\"}\r\n  \t\r\n{\"text\":\"b\"}\n\n{bad\n{\"text\":\"c\"}",
+        ));
+        assert_eq!(ids(&docs), ["n.jsonl:2", "n.jsonl:4", "n.jsonl:7"]);
+        assert_eq!(messages(&w).len(), 1);
+        assert!(messages(&w)[0].starts_with("n.jsonl:6: invalid JSON"));
     }
 
     #[test]
