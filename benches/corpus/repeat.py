@@ -1,22 +1,38 @@
 #!/usr/bin/env python3
 """Writes a JSONL corpus of N copies of a JSONL file, each record with a new
 id (`<id>-r<copy>`), so that duplicate-id warnings and evidence lists behave
-as on a real corpus of that size.
+as on a real corpus of that size. With --paragraphs, each non-blank line of
+a record's text becomes a record of its own (`<id>-p<n>-r<copy>`): many
+short documents, like a corpus of posts or news briefs.
 
     benches/corpus/repeat.py data/sample.jsonl 2000 /tmp/sample-x2000.jsonl
+    benches/corpus/repeat.py --paragraphs .bench-cache/data/sotu.jsonl 20 /tmp/p20.jsonl
 """
 import json
 import sys
 
 
+def pieces(record, paragraphs):
+    if not paragraphs:
+        yield record["id"], record
+        return
+    lines = (line.strip() for line in record["text"].split("\n"))
+    for n, line in enumerate(line for line in lines if line):
+        yield f"{record['id']}-p{n}", dict(record, text=line)
+
+
 def main():
-    source, copies, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    args = sys.argv[1:]
+    paragraphs = "--paragraphs" in args
+    args = [a for a in args if a != "--paragraphs"]
+    source, copies, target = args[0], int(args[1]), args[2]
     with open(source, encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
+    records = [piece for record in records for piece in pieces(record, paragraphs)]
     with open(target, "w", encoding="utf-8") as out:
         for copy in range(copies):
-            for record in records:
-                record = dict(record, id=f"{record['id']}-r{copy}")
+            for base_id, record in records:
+                record = dict(record, id=f"{base_id}-r{copy}")
                 out.write(json.dumps(record, ensure_ascii=False))
                 out.write("\n")
 
