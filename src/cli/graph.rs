@@ -240,9 +240,9 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
     let parallel = rayon::current_num_threads() > 1;
     let mut pending: Vec<DocumentCounts> = Vec::new();
     let mut pending_pairs = 0;
-    let summary = args.input.process(
+    let summary = args.input.process_results(
         |doc| counter.count(doc, &tagger.tag(&doc.text)),
-        |_doc, one| {
+        |one| {
             if !parallel {
                 tally.add(one);
                 return Ok(());

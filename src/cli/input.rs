@@ -87,12 +87,33 @@ impl InputArgs {
     pub fn process<T: Send>(
         &self,
         map: impl Fn(&Document) -> T + Sync,
+        sink: impl FnMut(Document, T) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Summary> {
+        self.run(true, map, sink)
+    }
+
+    /// [`InputArgs::process`] for a sink that needs only what `map` made
+    /// of each document: the texts are freed on the pool (see
+    /// `Pipeline::keep_text`).
+    pub fn process_results<T: Send>(
+        &self,
+        map: impl Fn(&Document) -> T + Sync,
+        mut sink: impl FnMut(T) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Summary> {
+        self.run(false, map, |_, value| sink(value))
+    }
+
+    fn run<T: Send>(
+        &self,
+        keep_text: bool,
+        map: impl Fn(&Document) -> T + Sync,
         mut sink: impl FnMut(Document, T) -> anyhow::Result<()>,
     ) -> anyhow::Result<Summary> {
         let inputs = self.inputs();
         let options = self.read_options();
         let reporter = Reporter::new(self.strict, self.quiet);
         let result = Pipeline::new(&inputs, &options)
+            .keep_text(keep_text)
             .progress(reporter.progress())
             .run(map, |event| match event {
                 Event::Document(doc, value) => sink(doc, value),

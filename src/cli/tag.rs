@@ -71,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     out.write_all(mentions::header(&options).as_bytes())?;
     let renderer = mentions::Renderer::new(&tagger, options);
     let mut total = 0usize;
-    let summary = args.input.process(
+    let summary = args.input.process_results(
         |doc| {
             let found = tagger.tag(&doc.text);
             let mut bytes = Vec::new();
@@ -79,7 +79,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .render(doc, &found, &mut bytes)
                 .map(|()| (found.len(), bytes))
         },
-        |_doc, rendered| {
+        |rendered| {
             let (count, bytes) = rendered?;
             total += count;
             out.write_all(&bytes)?;
