@@ -45,6 +45,10 @@ pub struct Args {
     raw_csv: bool,
 }
 
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Runs `comention tag`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = match args.format {
@@ -74,10 +78,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = args.input.process_results(
         |doc| {
             let found = tagger.tag(&doc.text);
-            let mut bytes = Vec::new();
-            renderer
-                .render(doc, &found, &mut bytes)
-                .map(|()| (found.len(), bytes))
+            // Rendered into a buffer kept by each thread, then copied out at
+            // its exact size: a vector grown per document, among the texts
+            // freed meanwhile, fragmented glibc's heap (peak RSS with small
+            // on sotu-x20 at 2 threads: 40 MB that way, 34 MB this way).
+            SCRATCH.with_borrow_mut(|scratch| {
+                scratch.clear();
+                renderer
+                    .render(doc, &found, scratch)
+                    .map(|()| (found.len(), scratch.as_slice().to_vec()))
+            })
         },
         |rendered| {
             let (count, bytes) = rendered?;
