@@ -168,7 +168,9 @@ pub fn rows(text: &str, path: &Path) -> Result<Vec<Row>> {
 
 /// Reads CSV gazetteer text into `gaz`.
 pub(crate) fn read_str_into(gaz: &mut Gazetteer, text: &str, path: &Path) -> Result<()> {
-    for row in rows(text, path)? {
+    let rows = rows(text, path)?;
+    gaz.reserve(rows.len());
+    for row in rows {
         if row.empty_aliases > 0 {
             gaz.warn(
                 row.origin.clone(),

@@ -12,6 +12,7 @@ pub mod csv;
 pub mod jsonl;
 pub mod lint;
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -147,7 +148,7 @@ pub struct Gazetteer {
 #[derive(Debug, Clone, Default)]
 struct Contents {
     entities: Vec<Entity>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<String, usize, foldhash::fast::RandomState>,
     attribute_names: Vec<String>,
     warnings: Vec<LoadWarning>,
 }
@@ -253,10 +254,17 @@ impl Gazetteer {
                 this.attribute_names.push(key.clone());
             }
         }
-        if let Some(&index) = this.by_id.get(&entity.id) {
-            let existing = &mut this.entities[index];
-            if existing.kind != entity.kind {
-                this.warnings.push(LoadWarning {
+        let index = match this.by_id.entry(entity.id.clone()) {
+            Entry::Vacant(slot) => {
+                slot.insert(this.entities.len());
+                this.entities.push(entity);
+                return;
+            }
+            Entry::Occupied(slot) => *slot.get(),
+        };
+        let existing = &mut this.entities[index];
+        if existing.kind != entity.kind {
+            this.warnings.push(LoadWarning {
                     origin: entity.origin.clone(),
                     message: format!(
                         "id {:?} was already read with type {} (at {}:{}); its aliases join that entity",
@@ -266,17 +274,20 @@ impl Gazetteer {
                         existing.origin.line
                     ),
                 });
-            }
-            for alias in entity.aliases {
-                existing.push_alias(alias.text, alias.is_adjective, alias.origin);
-            }
-            for (key, value) in entity.attributes {
-                existing.attributes.entry(key).or_insert(value);
-            }
-            return;
         }
-        this.by_id.insert(entity.id.clone(), this.entities.len());
-        this.entities.push(entity);
+        for alias in entity.aliases {
+            existing.push_alias(alias.text, alias.is_adjective, alias.origin);
+        }
+        for (key, value) in entity.attributes {
+            existing.attributes.entry(key).or_insert(value);
+        }
+    }
+
+    /// Makes room for `additional` more entities.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let this = Arc::make_mut(&mut self.inner);
+        this.entities.reserve(additional);
+        this.by_id.reserve(additional);
     }
 
     /// Records a non-fatal load problem.
