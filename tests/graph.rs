@@ -155,6 +155,56 @@ fn thread_count_never_changes_the_bytes() {
     assert_eq!(one, run("8"));
 }
 
+/// Thousands of short documents with few pairs each: the tally takes
+/// them one by one on the main thread, the rest on the pool at the end;
+/// the bytes are those of one thread.
+#[test]
+fn many_small_documents_give_the_bytes_of_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let names = [
+        "Kazakhstan",
+        "China",
+        "Russia",
+        "Uzbekistan",
+        "India",
+        "Turkey",
+        "Iran",
+    ];
+    let mut corpus = String::new();
+    for i in 0..9_000usize {
+        let (a, b) = (names[i % 7], names[(i / 7 + i) % 7]);
+        corpus.push_str(&format!(
+            "{{\"id\":\"n{i}\",\"date\":\"2024-{:02}-01\",\"text\":\"{a} and {b} met. Talks went on.\"}}\n",
+            i % 12 + 1
+        ));
+    }
+    std::fs::write(d.join("many.jsonl"), corpus).unwrap();
+    let run = |threads: &str| {
+        comention(
+            &[
+                "graph",
+                "many.jsonl",
+                "--slice",
+                "month",
+                "--threads",
+                threads,
+                "--save-state",
+                "s.jsonl",
+                "-o",
+                "g.graphml",
+            ],
+            d,
+        );
+        (read(d, "s.jsonl"), read(d, "g.graphml"))
+    };
+    let one = run("1");
+    assert!(String::from_utf8_lossy(&one.0)
+        .contains(r#"{"kind":"total","slice":null,"documents":9000,"#));
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}
+
 #[test]
 fn state_on_stdout_merges_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
