@@ -126,33 +126,35 @@ fn shards_merge_to_the_bytes_of_one_run_csv() {
     );
 }
 
+/// Runs `graph INPUT ARGS --threads N --save-state s.jsonl -o OUT` in `d`
+/// at each of `threads` and checks that the state and the network are the
+/// same bytes every time; gives them.
+fn same_bytes_at(
+    d: &Path,
+    input: &str,
+    args: &[&str],
+    out: &str,
+    threads: &[&str],
+) -> (Vec<u8>, Vec<u8>) {
+    let run = |t: &str| {
+        let mut all = vec!["graph", input];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--threads", t, "--save-state", "s.jsonl", "-o", out]);
+        comention(&all, d);
+        (read(d, "s.jsonl"), read(d, out))
+    };
+    let first = run(threads[0]);
+    for t in &threads[1..] {
+        assert_eq!(first, run(t), "{t} threads");
+    }
+    first
+}
+
 #[test]
 fn thread_count_never_changes_the_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let run = |threads: &str| {
-        comention(
-            &[
-                "graph",
-                SAMPLE,
-                "--scope",
-                "paragraph",
-                "--slice",
-                "day",
-                "--threads",
-                threads,
-                "--save-state",
-                "s.jsonl",
-                "-o",
-                "g.json",
-            ],
-            d,
-        );
-        (read(d, "s.jsonl"), read(d, "g.json"))
-    };
-    let one = run("1");
-    assert_eq!(one, run("4"));
-    assert_eq!(one, run("8"));
+    let args = ["--scope", "paragraph", "--slice", "day"];
+    same_bytes_at(dir.path(), SAMPLE, &args, "g.json", &["1", "4", "8"]);
 }
 
 /// Thousands of short documents with few pairs each: the tally takes
@@ -180,29 +182,10 @@ fn many_small_documents_give_the_bytes_of_one_thread() {
         ));
     }
     std::fs::write(d.join("many.jsonl"), corpus).unwrap();
-    let run = |threads: &str| {
-        comention(
-            &[
-                "graph",
-                "many.jsonl",
-                "--slice",
-                "month",
-                "--threads",
-                threads,
-                "--save-state",
-                "s.jsonl",
-                "-o",
-                "g.graphml",
-            ],
-            d,
-        );
-        (read(d, "s.jsonl"), read(d, "g.graphml"))
-    };
-    let one = run("1");
-    assert!(String::from_utf8_lossy(&one.0)
+    let args = ["--slice", "month"];
+    let (state, _) = same_bytes_at(d, "many.jsonl", &args, "g.graphml", &["1", "2", "4"]);
+    assert!(String::from_utf8_lossy(&state)
         .contains(r#"{"kind":"total","slice":null,"documents":9000,"#));
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("4"));
 }
 
 #[test]
