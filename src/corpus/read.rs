@@ -1424,9 +1424,9 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
-        /// JSONL lines of every length, inside the 256 KiB read buffer or
-        /// across its end, with CRLF, blank and broken lines, plain and
-        /// gzipped: each record is read whole and keeps its line number.
+        /// JSONL lines of every length, inside one 2 MiB block or across
+        /// its end, with CRLF, blank and broken lines, plain and gzipped:
+        /// each record is read whole and keeps its line number.
         #[test]
         fn jsonl_lines_of_any_length_are_read_whole(
             lines in proptest::collection::vec(
