@@ -838,6 +838,8 @@ struct Lines<'a> {
     /// line.
     carry: Vec<u8>,
     eof: bool,
+    /// A read error, returned once the lines read whole before it are.
+    failed: Option<io::Error>,
 }
 
 impl<'a> Lines<'a> {
@@ -849,18 +851,24 @@ impl<'a> Lines<'a> {
             line: 0,
             carry: Vec::new(),
             eof: false,
+            failed: None,
         }
     }
 
     /// The next whole lines, read straight into the block's own buffer:
     /// at least `want_bytes` (unless the file ends first) but no more than
     /// `want_lines` lines; a line longer than `want_bytes` is one block.
-    /// `None` at the end of the file.
+    /// `None` at the end of the file. After a read error, the lines read
+    /// whole before it come first, then the error (the line it cut is
+    /// dropped).
     fn next_block(
         &mut self,
         want_bytes: usize,
         want_lines: usize,
     ) -> io::Result<Option<JsonBlock>> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         let mut buf = std::mem::take(&mut self.carry);
         let (mut lines, mut cut, mut searched) = (0, 0, 0);
         'fill: loop {
@@ -874,7 +882,7 @@ impl<'a> Lines<'a> {
                 }
             }
             searched = buf.len();
-            if lines > 0 && buf.len() >= want_bytes {
+            if (lines > 0 && buf.len() >= want_bytes) || self.failed.is_some() {
                 break;
             }
             if self.eof {
@@ -893,11 +901,14 @@ impl<'a> Lines<'a> {
                 .max(buf.len())
                 .max(MIN_READ);
             buf.reserve(ask);
-            let got = (&mut self.stream).take(ask as u64).read_to_end(&mut buf)?;
-            self.eof = got < ask;
+            // On an error, what was read before it is in `buf`.
+            match (&mut self.stream).take(ask as u64).read_to_end(&mut buf) {
+                Ok(got) => self.eof = got < ask,
+                Err(e) => self.failed = Some(e),
+            }
         }
         if lines == 0 {
-            return Ok(None);
+            return self.failed.take().map_or(Ok(None), Err);
         }
         if cut < buf.len() {
             let mut carry = Vec::with_capacity(want_bytes.max(buf.len() - cut));
@@ -1873,6 +1884,38 @@ mod tests {
                 "{msg}"
             );
         }
+    }
+
+    /// The records read whole before a gzip stream breaks are delivered,
+    /// then the error: the same records an independent reader decodes.
+    #[test]
+    fn records_before_a_broken_gzip_come_first() {
+        let text = "{\"text\":\"some words here\"}\n".repeat(2000);
+        let bytes = gzip(text.as_bytes());
+        let cut = &bytes[..bytes.len() / 2];
+        let mut decoded = Vec::new();
+        let _ = flate2::read::MultiGzDecoder::new(cut).read_to_end(&mut decoded);
+        let whole = decoded.iter().filter(|&&b| b == b'\n').count();
+        assert!(whole > 100, "{whole}");
+        let mut seen = 0;
+        let err = crate::corpus::process(
+            &mem("t.jsonl.gz", cut),
+            &ReadOptions::default(),
+            |_| (),
+            |event| {
+                if let crate::corpus::Event::Document(doc, ()) = event {
+                    assert_eq!(doc.text, "some words here");
+                    seen += 1;
+                }
+                Ok::<_, Error>(())
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("truncated or corrupt gzip"),
+            "{err}"
+        );
+        assert_eq!(seen, whole);
     }
 
     #[test]
