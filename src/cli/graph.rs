@@ -258,14 +258,11 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
             }
             pending_pairs += one.pair_count();
             pending.push(one);
-            if pending_pairs >= PAIRS_PER_ADD
-                || (pending.len() >= DOCUMENTS_PER_ADD && pending_pairs >= FEW_PAIRS)
-            {
-                tally.add_all(std::mem::take(&mut pending));
-                pending_pairs = 0;
-            } else if pending.len() >= DOCUMENTS_PER_ADD {
-                for one in pending.drain(..) {
-                    tally.add(one);
+            if pending_pairs >= PAIRS_PER_ADD || pending.len() >= DOCUMENTS_PER_ADD {
+                if pending_pairs >= FEW_PAIRS {
+                    tally.add_all(std::mem::take(&mut pending));
+                } else {
+                    pending.drain(..).for_each(|one| tally.add(one));
                 }
                 pending_pairs = 0;
             }

@@ -318,37 +318,44 @@ pub(crate) fn records(batch: Vec<Raw>, blocks: &mut Vec<JsonBlock>) -> Vec<Recor
             other => plan.push(Some(other)),
         }
     }
-    let blocks: &Vec<JsonBlock> = blocks;
     let mut next_block = blocks.iter();
     let mut out = Vec::with_capacity(plan.len());
     for item in plan {
-        let Some(raw) = item else {
-            let block = next_block.next().expect("one block per placeholder");
-            let mut line = block.first_line;
-            let mut rest = block.bytes.as_slice();
-            while !rest.is_empty() {
-                let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
-                let (mut bytes, after) = rest.split_at(end);
-                rest = after;
-                bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-                bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-                if !bytes.iter().all(u8::is_ascii_whitespace) {
-                    out.push(Record::Json {
-                        origin: Origin {
-                            path: Arc::clone(&block.path),
-                            line,
-                        },
-                        name: &block.name,
-                        bytes,
-                    });
-                }
-                line += 1;
-            }
-            continue;
-        };
-        out.push(Record::Raw(raw));
+        match item {
+            Some(raw) => out.push(Record::Raw(raw)),
+            None => next_block
+                .next()
+                .expect("one block per placeholder")
+                .push_lines(&mut out),
+        }
     }
     out
+}
+
+impl JsonBlock {
+    /// Its lines with content, as records without their line ends.
+    fn push_lines<'a>(&'a self, out: &mut Vec<Record<'a>>) {
+        let mut rest = self.bytes.as_slice();
+        let mut line = self.first_line;
+        while !rest.is_empty() {
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            let (mut bytes, after) = rest.split_at(end);
+            rest = after;
+            bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                out.push(Record::Json {
+                    origin: Origin {
+                        path: Arc::clone(&self.path),
+                        line,
+                    },
+                    name: &self.name,
+                    bytes,
+                });
+            }
+            line += 1;
+        }
+    }
 }
 
 impl Record<'_> {

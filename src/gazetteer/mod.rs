@@ -265,15 +265,15 @@ impl Gazetteer {
         let existing = &mut this.entities[index];
         if existing.kind != entity.kind {
             this.warnings.push(LoadWarning {
-                    origin: entity.origin.clone(),
-                    message: format!(
-                        "id {:?} was already read with type {} (at {}:{}); its aliases join that entity",
-                        entity.id,
-                        existing.kind,
-                        existing.origin.path.display(),
-                        existing.origin.line
-                    ),
-                });
+                origin: entity.origin.clone(),
+                message: format!(
+                    "id {:?} was already read with type {} (at {}:{}); its aliases join that entity",
+                    entity.id,
+                    existing.kind,
+                    existing.origin.path.display(),
+                    existing.origin.line
+                ),
+            });
         }
         for alias in entity.aliases {
             existing.push_alias(alias.text, alias.is_adjective, alias.origin);
