@@ -96,3 +96,51 @@ fn every_mention_slices_its_document() {
         assert_eq!(chars, m["text"].as_str().unwrap());
     }
 }
+
+/// A JSONL file over the 1 MiB from which files are memory-mapped: the
+/// sample's articles again and again (duplicate ids warned), a BOM, CRLF
+/// line ends, blank and broken lines.
+fn large_messy_jsonl(dir: &std::path::Path) -> std::path::PathBuf {
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    let mut file = b"\xEF\xBB\xBF".to_vec();
+    let mut copy = 0;
+    while file.len() < 3 << 20 {
+        for line in sample.lines() {
+            file.extend_from_slice(line.as_bytes());
+            file.extend_from_slice(if copy % 2 == 0 { b"\r\n" } else { b"\n" });
+        }
+        file.extend_from_slice(b"\n{\"id\": \"broken\", \"text\": \"cut\n  \n");
+        copy += 1;
+    }
+    file.extend_from_slice(b"{\"id\": \"last\", \"text\": \"China and Kazakhstan.\"}");
+    let path = dir.join("large.jsonl");
+    std::fs::write(&path, file).unwrap();
+    path
+}
+
+#[test]
+fn a_memory_mapped_file_reads_like_read_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = large_messy_jsonl(dir.path());
+    let path = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_comention"))
+            .env("COMENTION_CACHE_DIR", CACHE)
+            .args(["tag", path, "--format", "jsonl"])
+            .args(extra)
+            .output()
+            .expect("the binary runs");
+        (out.status.code(), out.stdout, out.stderr)
+    };
+    let read = run(&["--no-mmap", "--threads", "1"]);
+    assert_eq!(read.0, Some(1), "broken lines are skipped");
+    let stderr = String::from_utf8_lossy(&read.2);
+    assert!(stderr.contains("large.jsonl:") && stderr.contains("duplicate document id"));
+    assert!(String::from_utf8_lossy(&read.1).contains("\"doc\":\"last\""));
+    for threads in ["1", "2"] {
+        assert!(
+            run(&["--threads", threads]) == read,
+            "mapped, {threads} threads"
+        );
+    }
+}

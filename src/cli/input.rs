@@ -48,6 +48,11 @@ pub struct InputArgs {
     /// No progress bar and no summary line; warnings are still printed [default: off].
     #[arg(short, long)]
     pub quiet: bool,
+    /// Read JSONL files with read calls, never through a memory map. By default a file
+    /// of 1 MiB or more is mapped, which is faster; but if another program truncates it
+    /// during the run, the run may be killed by SIGBUS [default: off].
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 impl InputArgs {
@@ -112,7 +117,11 @@ impl InputArgs {
         let inputs = self.inputs();
         let options = self.read_options();
         let reporter = Reporter::new(self.strict, self.quiet);
-        let result = Pipeline::new(&inputs, &options)
+        let mut pipeline = Pipeline::new(&inputs, &options);
+        if self.no_mmap {
+            pipeline = pipeline.memory_map(None);
+        }
+        let result = pipeline
             .keep_text(keep_text)
             .progress(reporter.progress())
             .run(map, |event| match event {

@@ -58,6 +58,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use memmap2::Mmap;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::corpus::Document;
@@ -288,7 +289,54 @@ pub(crate) struct JsonBlock {
     first_line: u64,
     /// Number of lines.
     lines: usize,
-    bytes: Vec<u8>,
+    bytes: BlockBytes,
+}
+
+/// The bytes of a [`JsonBlock`]: read into a buffer of its own, or a range
+/// of a memory-mapped file.
+#[derive(Debug)]
+enum BlockBytes {
+    Read(Vec<u8>),
+    Mapped(MappedRange),
+}
+
+impl std::ops::Deref for BlockBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            BlockBytes::Read(bytes) => bytes,
+            BlockBytes::Mapped(range) => &range.map[range.start..range.end],
+        }
+    }
+}
+
+/// Bytes `start..end` of a memory-mapped file.
+#[derive(Debug)]
+struct MappedRange {
+    map: Arc<Mmap>,
+    start: usize,
+    end: usize,
+}
+
+impl Drop for MappedRange {
+    /// Unmaps the range's pages from the process (they stay in the page
+    /// cache), so that the resident size is that of the blocks in flight,
+    /// not of the file. A page this range shares with a neighbour that is
+    /// still being read is faulted in again from the page cache.
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        // SAFETY: the map is a shared read-only mapping of a file, so
+        // MADV_DONTNEED only drops page-table entries: a later read of
+        // these bytes (by the neighbour) faults in the same file contents.
+        unsafe {
+            let _ = self.map.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                self.start,
+                self.end - self.start,
+            );
+        }
+    }
 }
 
 /// One record to decode: a raw record of its own, or a JSONL line that
@@ -335,7 +383,7 @@ pub(crate) fn records(batch: Vec<Raw>, blocks: &mut Vec<JsonBlock>) -> Vec<Recor
 impl JsonBlock {
     /// Its lines with content, as records without their line ends.
     fn push_lines<'a>(&'a self, out: &mut Vec<Record<'a>>) {
-        let mut rest = self.bytes.as_slice();
+        let mut rest: &[u8] = &self.bytes;
         let mut line = self.first_line;
         while !rest.is_empty() {
             let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
@@ -828,6 +876,8 @@ pub(crate) struct Reader<'a> {
     file: Option<FileSource<'a>>,
     block_bytes: usize,
     block_lines: usize,
+    /// Uncompressed JSONL files of at least this many bytes are mapped.
+    map_from: Option<u64>,
 }
 
 enum FileSource<'a> {
@@ -838,7 +888,7 @@ enum FileSource<'a> {
 struct Lines<'a> {
     origin_path: Arc<Path>,
     name: Arc<str>,
-    stream: Stream<'a>,
+    source: LineSource<'a>,
     /// Lines handed out so far.
     line: u64,
     /// Bytes read past the end of the last block: the start of its next
@@ -849,12 +899,29 @@ struct Lines<'a> {
     failed: Option<io::Error>,
 }
 
+/// Where a JSONL file's bytes come from.
+enum LineSource<'a> {
+    /// Read calls, into each block's own buffer.
+    Stream(Stream<'a>),
+    /// A memory map of the whole file; blocks are ranges of it.
+    Mapped {
+        map: Arc<Mmap>,
+        /// Where the next block starts.
+        pos: usize,
+        progress: Arc<Progress>,
+    },
+}
+
 impl<'a> Lines<'a> {
     fn new(origin_path: Arc<Path>, name: Arc<str>, stream: Stream<'a>) -> Self {
+        Self::with_source(origin_path, name, LineSource::Stream(stream))
+    }
+
+    fn with_source(origin_path: Arc<Path>, name: Arc<str>, source: LineSource<'a>) -> Self {
         Lines {
             origin_path,
             name,
-            stream,
+            source,
             line: 0,
             carry: Vec::new(),
             eof: false,
@@ -876,6 +943,22 @@ impl<'a> Lines<'a> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
+        let stream = match &mut self.source {
+            LineSource::Stream(stream) => stream,
+            LineSource::Mapped { map, pos, progress } => {
+                let Some((end, lines)) = mapped_block(map, *pos, want_bytes, want_lines)? else {
+                    return Ok(None);
+                };
+                progress.add_bytes((end - *pos) as u64);
+                let bytes = BlockBytes::Mapped(MappedRange {
+                    map: Arc::clone(map),
+                    start: *pos,
+                    end,
+                });
+                *pos = end;
+                return Ok(Some(self.block(lines, bytes)));
+            }
+        };
         let mut buf = std::mem::take(&mut self.carry);
         let (mut lines, mut cut, mut searched) = (0, 0, 0);
         'fill: loop {
@@ -909,7 +992,7 @@ impl<'a> Lines<'a> {
                 .max(MIN_READ);
             buf.reserve(ask);
             // On an error, what was read before it is in `buf`.
-            match (&mut self.stream).take(ask as u64).read_to_end(&mut buf) {
+            match stream.take(ask as u64).read_to_end(&mut buf) {
                 Ok(got) => self.eof = got < ask,
                 Err(e) => self.failed = Some(e),
             }
@@ -923,16 +1006,67 @@ impl<'a> Lines<'a> {
             buf.truncate(cut);
             self.carry = carry;
         }
+        Ok(Some(self.block(lines, BlockBytes::Read(buf))))
+    }
+
+    /// The next `lines` lines, which are `bytes`.
+    fn block(&mut self, lines: usize, bytes: BlockBytes) -> JsonBlock {
         let first_line = self.line + 1;
         self.line += lines as u64;
-        Ok(Some(JsonBlock {
+        JsonBlock {
             path: Arc::clone(&self.origin_path),
             name: Arc::clone(&self.name),
             first_line,
             lines,
-            bytes: buf,
-        }))
+            bytes,
+        }
     }
+}
+
+/// Where the block of a mapped file that starts at `start` ends, and how
+/// many lines it holds; cut as [`Lines::next_block`] cuts a stream. `None`
+/// at the end of the file.
+fn mapped_block(
+    map: &Mmap,
+    start: usize,
+    want_bytes: usize,
+    want_lines: usize,
+) -> io::Result<Option<(usize, usize)>> {
+    let rest = &map[start..];
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    populate(map, start, rest.len().min(want_bytes))?;
+    let mut lines = 0;
+    for i in memchr::memchr_iter(b'\n', rest) {
+        lines += 1;
+        if lines == want_lines || i + 1 >= want_bytes {
+            return Ok(Some((start + i + 1, lines)));
+        }
+    }
+    // The last line, with or without a line end.
+    let ends_in_line_end = rest.last() == Some(&b'\n');
+    Ok(Some((map.len(), lines + usize::from(!ends_in_line_end))))
+}
+
+/// Fills in the page-table entries for `len` bytes of `map` from `start`
+/// with one call, instead of a page fault for every few pages as they are
+/// first read. If the file has shrunk since it was mapped, this is a
+/// clean error where reading the missing bytes would kill the process with
+/// SIGBUS.
+fn populate(map: &Mmap, start: usize, len: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = map.advise_range(memmap2::Advice::PopulateRead, start, len) {
+        // EFAULT: part of the range is past the end of the file. Anything
+        // else (EINVAL before Linux 5.14) means no populating.
+        if e.raw_os_error() == Some(14) {
+            return Err(io::Error::other(
+                "the file shrank while it was read; rerun on a copy that no program writes to",
+            ));
+        }
+    }
+    let _ = (map, start, len);
+    Ok(())
 }
 
 struct CsvSource<'a> {
@@ -956,7 +1090,58 @@ impl<'a> Reader<'a> {
             file: None,
             block_bytes: 2 << 20,
             block_lines: 4096,
+            map_from: None,
         }
+    }
+
+    /// Reads uncompressed JSONL files of at least `min_bytes` through a
+    /// memory map; `None` reads every file with read calls.
+    pub(crate) fn map_files(mut self, min_bytes: Option<u64>) -> Self {
+        self.map_from = min_bytes;
+        self
+    }
+
+    /// Installs a JSONL source that reads `file` through a memory map, if
+    /// it is an uncompressed JSONL file that should be and can be mapped.
+    /// Anything else, including a failed `mmap`, is left to read calls.
+    fn try_map(&mut self, file: &fs::File, path: &Path) -> bool {
+        let (format, gz) = format_of(path);
+        let Some(min) = self.map_from else {
+            return false;
+        };
+        if format != Format::Jsonl || gz {
+            return false;
+        }
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() == 0 || meta.len() < min {
+            return false;
+        }
+        // SAFETY: the map is only read. Another program that rewrites or
+        // truncates the file while it is read changes what is read, as
+        // read calls would; a truncation is caught by `populate` before
+        // each block is cut, and kills the process with SIGBUS only if it
+        // comes while that block is being read (`--no-mmap` avoids that).
+        let Ok(map) = (unsafe { Mmap::map(file) }) else {
+            return false;
+        };
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        let pos = if map.starts_with(BOM) { BOM.len() } else { 0 };
+        self.progress.add_bytes(pos as u64);
+        let path: Arc<Path> = path.into();
+        let name = file_name(&path).into();
+        self.file = Some(FileSource::Jsonl(Lines::with_source(
+            path,
+            name,
+            LineSource::Mapped {
+                map: Arc::new(map),
+                pos,
+                progress: Arc::clone(&self.progress),
+            },
+        )));
+        true
     }
 
     /// Cuts JSONL files into blocks of about `bytes` bytes (at most
@@ -1125,6 +1310,9 @@ impl<'a> Reader<'a> {
                     return Ok(None);
                 }
                 let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                if self.try_map(&file, path) {
+                    return Ok(None);
+                }
                 let (format, gz) = format_of(path);
                 self.open(
                     Box::new(file),
@@ -1203,6 +1391,9 @@ impl<'a> Reader<'a> {
                             })))
                         }
                     };
+                    if self.try_map(&file, &path) {
+                        return Ok(None);
+                    }
                     let (format, gz) = format_of(&path);
                     if let Some(raw) = self.open(Box::new(file), path.into(), id, format, gz)? {
                         return Ok(Some(raw));
@@ -1511,35 +1702,176 @@ mod tests {
                     file.pop();
                 }
             }
-            let mut source = Lines::new(
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("b.jsonl");
+            fs::write(&path, &file).unwrap();
+            let stream = Lines::new(
                 Path::new("b.jsonl").into(),
                 "b.jsonl".into(),
                 Box::new(Cursor::new(file.clone())),
             );
-            let (mut joined, mut next_line) = (Vec::new(), 1);
-            while let Some(block) = source.next_block(want_bytes, want_lines).unwrap() {
-                proptest::prop_assert_eq!(block.first_line, next_line);
-                let ends = block.bytes.iter().filter(|&&b| b == b'\n').count();
-                let unended = usize::from(block.bytes.last() != Some(&b'\n'));
-                proptest::prop_assert_eq!(block.lines, ends + unended);
-                proptest::prop_assert!(block.lines >= 1 && block.lines <= want_lines);
-                if unended == 1 {
-                    // Only the file's last line may lack its end.
-                    proptest::prop_assert_eq!(joined.len() + block.bytes.len(), file.len());
+            // The same file through a memory map (an empty file is not
+            // mapped).
+            for (mut source, mapped) in [(Some(stream), false), (map(&path), true)] {
+                let Some(source) = source.as_mut() else { continue };
+                let (mut joined, mut next_line) = (Vec::new(), 1);
+                while let Some(block) = source.next_block(want_bytes, want_lines).unwrap() {
+                    proptest::prop_assert_eq!(block.first_line, next_line);
+                    let ends = block.bytes.iter().filter(|&&b| b == b'\n').count();
+                    let unended = usize::from(block.bytes.last() != Some(&b'\n'));
+                    proptest::prop_assert_eq!(block.lines, ends + unended);
+                    proptest::prop_assert!(block.lines >= 1 && block.lines <= want_lines);
+                    let at_end = joined.len() + block.bytes.len() == file.len();
+                    if unended == 1 {
+                        // Only the file's last line may lack its end.
+                        proptest::prop_assert!(at_end);
+                    }
+                    if block.lines > 1 {
+                        // Not past the byte limit by more than the last line.
+                        let before_last = block.bytes[..block.bytes.len() - 1]
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .unwrap();
+                        proptest::prop_assert!(before_last < want_bytes);
+                    }
+                    if mapped && !at_end && block.lines < want_lines {
+                        // A map is not cut before the byte limit.
+                        proptest::prop_assert!(block.bytes.len() >= want_bytes);
+                    }
+                    next_line += block.lines as u64;
+                    joined.extend_from_slice(&block.bytes);
                 }
-                if block.lines > 1 {
-                    // Not past the byte limit by more than the last line.
-                    let before_last = block.bytes[..block.bytes.len() - 1]
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .unwrap();
-                    proptest::prop_assert!(before_last < want_bytes);
-                }
-                next_line += block.lines as u64;
-                joined.extend_from_slice(&block.bytes);
+                proptest::prop_assert_eq!(&joined, &file);
             }
-            proptest::prop_assert_eq!(joined, file);
         }
+    }
+
+    /// Lines of the file at `path` through a memory map (`None` if empty).
+    fn map(path: &Path) -> Option<Lines<'static>> {
+        let file = fs::File::open(path).unwrap();
+        if file.metadata().unwrap().len() == 0 {
+            return None;
+        }
+        Some(Lines::with_source(
+            path.into(),
+            "b.jsonl".into(),
+            LineSource::Mapped {
+                map: Arc::new(unsafe { Mmap::map(&file) }.unwrap()),
+                pos: 0,
+                progress: Arc::default(),
+            },
+        ))
+    }
+
+    /// Reads `inputs` with the given [`Reader::map_files`] and 3-line
+    /// blocks, then decodes the records, as the pipeline does.
+    fn read_mapped(
+        inputs: &[Input],
+        map_from: Option<u64>,
+    ) -> Result<(Vec<Document>, Vec<String>, u64)> {
+        let progress = Arc::new(Progress::default());
+        let options = ReadOptions::default();
+        let mut reader = Reader::new(inputs, &options, Arc::clone(&progress))
+            .blocks(64, 3)
+            .map_files(map_from);
+        let (mut docs, mut warnings) = (Vec::new(), Vec::new());
+        while let Some(raw) = reader.next_raw()? {
+            let mut blocks = Vec::new();
+            for record in records(vec![raw], &mut blocks) {
+                let parsed = record.parse(&options);
+                warnings.extend(parsed.warnings.iter().map(ToString::to_string));
+                docs.extend(parsed.document);
+            }
+        }
+        Ok((docs, warnings, progress.bytes()))
+    }
+
+    #[test]
+    fn mapped_jsonl_files_read_like_read_calls() {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = "\u{feff}{\"id\":\"a\",\"text\":\"one\"}\r\n\n{bad\n  \n{\"text\":\"two\"}\n{\"id\":\"c\",\"text\":\"\u{e9}\"}\n{\"id\":\"d\",\"text\":\"x\"}";
+        fs::write(dir.path().join("a.jsonl"), jsonl).unwrap();
+        fs::write(dir.path().join("b.ndjson"), "{\"text\":\"three\"}\n").unwrap();
+        fs::write(dir.path().join("c.jsonl"), "").unwrap();
+        fs::write(
+            dir.path().join("d.jsonl.gz"),
+            gzip(b"{\"text\":\"four\"}\n"),
+        )
+        .unwrap();
+        fs::write(dir.path().join("e.txt"), "{\"text\":\"five\"}\n").unwrap();
+        let inputs = [
+            Input::from_arg(dir.path().join("a.jsonl")),
+            Input::from_arg(dir.path()),
+        ];
+        let (docs, warnings, bytes) = read_mapped(&inputs, None).unwrap();
+        assert_eq!(docs.len(), 11);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        for min in [0, 20] {
+            let (mapped_docs, mapped_warnings, mapped_bytes) =
+                read_mapped(&inputs, Some(min)).unwrap();
+            assert_eq!(mapped_docs, docs);
+            assert_eq!(mapped_warnings, warnings);
+            assert_eq!(mapped_bytes, bytes);
+        }
+        // Each file once, the gzipped one decompressed, a BOM included.
+        assert_eq!(
+            bytes as usize,
+            2 * jsonl.len() + 3 * "{\"text\":\"four\"}\n".len() + 1
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_file_that_shrinks_is_an_error_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let line = "{\"text\":\"x\"}\n".repeat(1000);
+        fs::write(&path, &line).unwrap();
+        let inputs = [Input::from_arg(&path)];
+        let options = ReadOptions::default();
+        let mut reader = Reader::new(&inputs, &options, Arc::default())
+            .blocks(4096, 4096)
+            .map_files(Some(0));
+        assert!(reader.next_raw().unwrap().is_some());
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(100)
+            .unwrap();
+        let e = reader.next_raw().unwrap_err().to_string();
+        assert!(e.contains("a.jsonl") && e.contains("shrank"), "{e}");
+    }
+
+    /// Resident file-backed memory of this process, in KiB.
+    #[cfg(target_os = "linux")]
+    fn rss_file_kib() -> u64 {
+        let status = fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("RssFile:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_block_gives_back_its_pages_when_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        let line = format!("{{\"text\":\"{}\"}}\n", "x".repeat(1000));
+        fs::write(&path, line.repeat(64 << 10)).unwrap(); // 64 MiB
+        let inputs = [Input::from_arg(&path)];
+        let options = ReadOptions::default();
+        let mut reader = Reader::new(&inputs, &options, Arc::default()).map_files(Some(0));
+        let before = rss_file_kib();
+        let mut most = 0;
+        while let Some(raw) = reader.next_raw().unwrap() {
+            let mut blocks = Vec::new();
+            let lines = records(vec![raw], &mut blocks).len();
+            assert!(lines > 0);
+            most = most.max(rss_file_kib().saturating_sub(before));
+        }
+        // One 2 MiB block at a time is resident, not the file (other tests
+        // in this process may map a little too).
+        assert!(most < 16 << 10, "{most} KiB resident");
     }
 
     #[test]
