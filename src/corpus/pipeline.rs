@@ -197,9 +197,9 @@ impl<'a> Pipeline<'a> {
         let bytes_before = progress.bytes();
         let id_keys = RandomState::new();
         std::thread::scope(|scope| {
-            // One batch in this channel while the next is read, two on the
-            // pool (below) and one sunk: memory stays at about five
-            // batches.
+            // One batch in this channel while the next is read, up to
+            // three on the pool (below) and one sunk: memory stays at
+            // about six batches.
             let (tx, rx) = sync_channel::<Result<Vec<Raw>>>(1);
             let reader_progress = Arc::clone(&progress);
             scope.spawn(move || {
@@ -245,11 +245,16 @@ impl<'a> Pipeline<'a> {
             // with its share of a batch starts on the next instead of
             // idling until the batch's longest document is done, and with
             // one thread the worker does not wait for the processing
-            // thread to be scheduled between batches. While the sink waits
-            // for batch N, N + 1 is on the pool too, its receiver waiting
-            // to be sent (a deeper queue only took memory: 7 runs of
-            // `benches/threads.sh` with small, same times).
-            let (done_tx, done_rx) = sync_channel::<Receiver<Result<Vec<_>>>>(0);
+            // thread to be scheduled between batches. While the sink works
+            // on batch N, N + 1 and N + 2 are on the pool, N + 2's receiver
+            // waiting in the channel. With only N + 1, the workers idled
+            // whenever they were done with it before the sink was done
+            // with N: with one record per paragraph of sotu-x20, the
+            // workers waited ~40% of the run at 2 threads (`perf sched`);
+            // `graph` there took 1.01 s that way, 0.95 s this way (`tag`
+            // 0.95 → 0.92 s, medians of 9). Two more batches made `graph`
+            // slower: its tally adds, handed to the pool, wait behind them.
+            let (done_tx, done_rx) = sync_channel::<Receiver<Result<Vec<_>>>>(1);
             let map = &map;
             // The ids' hashes for the duplicate check are taken on the
             // pool, keyed at random: ids cannot be made to collide.
