@@ -873,10 +873,26 @@ fn stdout_closed_early_exits_quietly() {
     closed_early(dir.path(), &["gazetteer", "lint"], false);
 }
 
-/// Starts the CLI, waits until `ready` holds, sends SIGINT and returns the
-/// exit code and stderr.
+/// Starts the CLI on a corpus on stdin that never ends (documents are
+/// written, the pipe is kept open), waits until `ready` holds, sends
+/// SIGINT and returns the exit code and stderr. However fast the build, the
+/// run cannot finish before the signal.
 fn interrupt(dir: &Path, args: &[&str], ready: impl Fn() -> bool) -> (i32, String) {
-    let mut child = comention(dir, args).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = comention(dir, args)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for i in 0..2000 {
+            let line = format!("{{\"id\":\"d{i}\",\"text\":\"{}\"}}\n", ARTICLE.repeat(8));
+            if stdin.write_all(line.as_bytes()).is_err() {
+                break; // the run was interrupted
+            }
+        }
+        stdin // kept open until the run is over
+    });
     let start = Instant::now();
     while !ready() {
         assert!(start.elapsed() < Duration::from_secs(60), "never ready");
@@ -888,28 +904,17 @@ fn interrupt(dir: &Path, args: &[&str], ready: impl Fn() -> bool) -> (i32, Strin
     }
     assert!(sh(&format!("kill -INT {}", child.id())));
     let out = child.wait_with_output().unwrap();
+    drop(writer.join().unwrap());
     let (code, _, stderr) = finish(out);
     (code, stderr)
-}
-
-fn large_corpus(dir: &Path) {
-    let mut corpus = String::new();
-    for i in 0..60_000 {
-        corpus.push_str(&format!(
-            "{{\"id\":\"d{i}\",\"text\":\"{}\"}}\n",
-            ARTICLE.repeat(8)
-        ));
-    }
-    write(dir, "c.jsonl", corpus);
 }
 
 #[test]
 fn ctrl_c_leaves_no_temporary_file_and_keeps_the_previous_output() {
     let dir = folder();
-    large_corpus(dir.path());
     fs::write(dir.path().join("out.jsonl"), "previous").unwrap();
     // `tag -o` writes as it goes: interrupt once its temporary file exists.
-    let args = ["tag", "-q", "-g", "g.csv", "c.jsonl", "-o", "out.jsonl"];
+    let args = ["tag", "-q", "-g", "g.csv", "-", "-o", "out.jsonl"];
     let (code, stderr) = interrupt(dir.path(), &args, || !temporaries(dir.path()).is_empty());
     assert_eq!(code, 130);
     assert_eq!(stderr, "error: interrupted; no output file was replaced\n");
@@ -920,7 +925,7 @@ fn ctrl_c_leaves_no_temporary_file_and_keeps_the_previous_output() {
     assert!(temporaries(dir.path()).is_empty());
     // `graph -o` counts first and writes at the end.
     fs::write(dir.path().join("out.graphml"), "previous").unwrap();
-    let args = ["graph", "-q", "-g", "g.csv", "c.jsonl", "-o", "out.graphml"];
+    let args = ["graph", "-q", "-g", "g.csv", "-", "-o", "out.graphml"];
     let started = Instant::now();
     let (code, _) = interrupt(dir.path(), &args, || {
         started.elapsed() > Duration::from_millis(300)
