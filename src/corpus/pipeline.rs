@@ -303,14 +303,32 @@ impl<'a> Pipeline<'a> {
                     // The map panicked: the scope's join passes it on.
                     break;
                 };
-                for (parsed, value, id_hash) in results? {
+                let results = results?;
+                // The whole batch's duplicate check first, in one tight
+                // loop: the lookups' cache misses in a table of every id
+                // overlap, where one per document between the sink's calls
+                // did not (with 502,200 ids this was a third of this
+                // thread's time).
+                let firsts: Vec<Option<(u32, u64)>> = results
+                    .iter()
+                    .map(|(parsed, value, id_hash)| {
+                        match (&parsed.document, value, &parsed.origin) {
+                            (Some(_), Some(_), Some(origin)) => {
+                                delivery.first_seen(*id_hash, origin)
+                            }
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                for ((parsed, value, _), first) in results.into_iter().zip(firsts) {
                     for warning in parsed.warnings {
                         delivery.warning(warning, &mut sink)?;
                     }
                     if let (Some(doc), Some(value), Some(origin)) =
                         (parsed.document, value, parsed.origin)
                     {
-                        if let Some(warning) = delivery.check_duplicate(&doc.id, id_hash, origin) {
+                        if let Some((file, line)) = first {
+                            let warning = delivery.duplicate(&doc.id, origin, file, line);
                             delivery.warning(warning, &mut sink)?;
                         }
                         delivery.summary.documents += 1;
@@ -351,15 +369,13 @@ impl Delivery {
         sink(Event::Warning(warning))
     }
 
-    /// A warning if a document with this id, whose keyed hash is `hash`,
-    /// was delivered before.
-    fn check_duplicate(&mut self, id: &str, hash: u64, origin: Origin) -> Option<Warning> {
+    /// Where a document whose id's keyed hash is `hash` was first seen
+    /// (an index into `files` and a line), if one was; else notes this one
+    /// at `origin`. Called in input order.
+    fn first_seen(&mut self, hash: u64, origin: &Origin) -> Option<(u32, u64)> {
         let slot = match self.first_seen.entry(hash) {
             Entry::Vacant(slot) => slot,
-            Entry::Occupied(first) => {
-                let (file, line) = *first.get();
-                return Some(self.duplicate(id, origin, file, line));
-            }
+            Entry::Occupied(first) => return Some(*first.get()),
         };
         if !self
             .files
