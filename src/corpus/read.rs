@@ -1024,8 +1024,10 @@ impl<'a> Lines<'a> {
 }
 
 /// Where the block of a mapped file that starts at `start` ends, and how
-/// many lines it holds; cut as [`Lines::next_block`] cuts a stream. `None`
-/// at the end of the file.
+/// many lines it holds: after the first line end at or past `want_bytes`
+/// bytes, or after `want_lines` lines. (A stream may be cut earlier, at
+/// the last line end it has read; the records are the same.) `None` at
+/// the end of the file.
 fn mapped_block(
     map: &Mmap,
     start: usize,
