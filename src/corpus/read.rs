@@ -891,6 +891,17 @@ struct Lines<'a> {
     source: LineSource<'a>,
     /// Lines handed out so far.
     line: u64,
+}
+
+/// Where a JSONL file's bytes come from.
+enum LineSource<'a> {
+    Stream(StreamLines<'a>),
+    Mapped(MappedLines),
+}
+
+/// Read calls, into each block's own buffer.
+struct StreamLines<'a> {
+    stream: Stream<'a>,
     /// Bytes read past the end of the last block: the start of its next
     /// line.
     carry: Vec<u8>,
@@ -899,22 +910,23 @@ struct Lines<'a> {
     failed: Option<io::Error>,
 }
 
-/// Where a JSONL file's bytes come from.
-enum LineSource<'a> {
-    /// Read calls, into each block's own buffer.
-    Stream(Stream<'a>),
-    /// A memory map of the whole file; blocks are ranges of it.
-    Mapped {
-        map: Arc<Mmap>,
-        /// Where the next block starts.
-        pos: usize,
-        progress: Arc<Progress>,
-    },
+/// A memory map of the whole file; blocks are ranges of it.
+struct MappedLines {
+    map: Arc<Mmap>,
+    /// Where the next block starts.
+    pos: usize,
+    progress: Arc<Progress>,
 }
 
 impl<'a> Lines<'a> {
     fn new(origin_path: Arc<Path>, name: Arc<str>, stream: Stream<'a>) -> Self {
-        Self::with_source(origin_path, name, LineSource::Stream(stream))
+        let source = LineSource::Stream(StreamLines {
+            stream,
+            carry: Vec::new(),
+            eof: false,
+            failed: None,
+        });
+        Self::with_source(origin_path, name, source)
     }
 
     fn with_source(origin_path: Arc<Path>, name: Arc<str>, source: LineSource<'a>) -> Self {
@@ -923,42 +935,49 @@ impl<'a> Lines<'a> {
             name,
             source,
             line: 0,
-            carry: Vec::new(),
-            eof: false,
-            failed: None,
         }
     }
 
-    /// The next whole lines, read straight into the block's own buffer:
-    /// at least `want_bytes` (unless the file ends first) but no more than
-    /// `want_lines` lines; a line longer than `want_bytes` is one block.
-    /// `None` at the end of the file. After a read error, the lines read
-    /// whole before it come first, then the error (the line it cut is
-    /// dropped).
+    /// The next whole lines: at least `want_bytes` (unless the file ends
+    /// first) but no more than `want_lines` lines; a line longer than
+    /// `want_bytes` is one block. `None` at the end of the file. After a
+    /// read error, the lines read whole before it come first, then the
+    /// error (the line it cut is dropped).
     fn next_block(
         &mut self,
         want_bytes: usize,
         want_lines: usize,
     ) -> io::Result<Option<JsonBlock>> {
+        let next = match &mut self.source {
+            LineSource::Stream(stream) => stream.next(want_bytes, want_lines)?,
+            LineSource::Mapped(mapped) => mapped.next(want_bytes, want_lines)?,
+        };
+        let Some((lines, bytes)) = next else {
+            return Ok(None);
+        };
+        let first_line = self.line + 1;
+        self.line += lines as u64;
+        Ok(Some(JsonBlock {
+            path: Arc::clone(&self.origin_path),
+            name: Arc::clone(&self.name),
+            first_line,
+            lines,
+            bytes,
+        }))
+    }
+}
+
+impl StreamLines<'_> {
+    /// The next block's line count and bytes, read straight into the
+    /// block's own buffer.
+    fn next(
+        &mut self,
+        want_bytes: usize,
+        want_lines: usize,
+    ) -> io::Result<Option<(usize, BlockBytes)>> {
         if let Some(e) = self.failed.take() {
             return Err(e);
         }
-        let stream = match &mut self.source {
-            LineSource::Stream(stream) => stream,
-            LineSource::Mapped { map, pos, progress } => {
-                let Some((end, lines)) = mapped_block(map, *pos, want_bytes, want_lines)? else {
-                    return Ok(None);
-                };
-                progress.add_bytes((end - *pos) as u64);
-                let bytes = BlockBytes::Mapped(MappedRange {
-                    map: Arc::clone(map),
-                    start: *pos,
-                    end,
-                });
-                *pos = end;
-                return Ok(Some(self.block(lines, bytes)));
-            }
-        };
         let mut buf = std::mem::take(&mut self.carry);
         let (mut lines, mut cut, mut searched) = (0, 0, 0);
         'fill: loop {
@@ -992,7 +1011,7 @@ impl<'a> Lines<'a> {
                 .max(MIN_READ);
             buf.reserve(ask);
             // On an error, what was read before it is in `buf`.
-            match stream.take(ask as u64).read_to_end(&mut buf) {
+            match (&mut self.stream).take(ask as u64).read_to_end(&mut buf) {
                 Ok(got) => self.eof = got < ask,
                 Err(e) => self.failed = Some(e),
             }
@@ -1006,50 +1025,54 @@ impl<'a> Lines<'a> {
             buf.truncate(cut);
             self.carry = carry;
         }
-        Ok(Some(self.block(lines, BlockBytes::Read(buf))))
-    }
-
-    /// The next `lines` lines, which are `bytes`.
-    fn block(&mut self, lines: usize, bytes: BlockBytes) -> JsonBlock {
-        let first_line = self.line + 1;
-        self.line += lines as u64;
-        JsonBlock {
-            path: Arc::clone(&self.origin_path),
-            name: Arc::clone(&self.name),
-            first_line,
-            lines,
-            bytes,
-        }
+        Ok(Some((lines, BlockBytes::Read(buf))))
     }
 }
 
-/// Where the block of a mapped file that starts at `start` ends, and how
-/// many lines it holds: after the first line end at or past `want_bytes`
-/// bytes, or after `want_lines` lines. (A stream may be cut earlier, at
-/// the last line end it has read; the records are the same.) `None` at
-/// the end of the file.
-fn mapped_block(
-    map: &Mmap,
-    start: usize,
-    want_bytes: usize,
-    want_lines: usize,
-) -> io::Result<Option<(usize, usize)>> {
-    let rest = &map[start..];
-    if rest.is_empty() {
-        return Ok(None);
-    }
-    populate(map, start, rest.len().min(want_bytes))?;
-    let mut lines = 0;
-    for i in memchr::memchr_iter(b'\n', rest) {
-        lines += 1;
-        if lines == want_lines || i + 1 >= want_bytes {
-            return Ok(Some((start + i + 1, lines)));
+impl MappedLines {
+    /// The next block's line count and range: it ends after the first
+    /// line end at or past `want_bytes` bytes, or after `want_lines`
+    /// lines. (A stream may be cut earlier, at the last line end it has
+    /// read; the records are the same.)
+    fn next(
+        &mut self,
+        want_bytes: usize,
+        want_lines: usize,
+    ) -> io::Result<Option<(usize, BlockBytes)>> {
+        let start = self.pos;
+        let rest = &self.map[start..];
+        if rest.is_empty() {
+            return Ok(None);
         }
+        populate(&self.map, start, rest.len().min(want_bytes))?;
+        let mut lines = 0;
+        let mut end = None;
+        for i in memchr::memchr_iter(b'\n', rest) {
+            lines += 1;
+            if lines == want_lines || i + 1 >= want_bytes {
+                end = Some(start + i + 1);
+                break;
+            }
+        }
+        let end = end.unwrap_or_else(|| {
+            // The last line, with or without a line end.
+            lines += usize::from(rest.last() != Some(&b'\n'));
+            self.map.len()
+        });
+        self.progress.add_bytes((end - start) as u64);
+        self.pos = end;
+        let range = MappedRange {
+            map: Arc::clone(&self.map),
+            start,
+            end,
+        };
+        Ok(Some((lines, BlockBytes::Mapped(range))))
     }
-    // The last line, with or without a line end.
-    let ends_in_line_end = rest.last() == Some(&b'\n');
-    Ok(Some((map.len(), lines + usize::from(!ends_in_line_end))))
 }
+
+/// `EFAULT` on Linux (the same on every architecture).
+#[cfg(target_os = "linux")]
+const EFAULT: i32 = 14;
 
 /// Fills in the page-table entries for `len` bytes of `map` from `start`
 /// with one call, instead of a page fault for every few pages as they are
@@ -1061,12 +1084,13 @@ fn populate(map: &Mmap, start: usize, len: usize) -> io::Result<()> {
     if let Err(e) = map.advise_range(memmap2::Advice::PopulateRead, start, len) {
         // EFAULT: part of the range is past the end of the file. Anything
         // else (EINVAL before Linux 5.14) means no populating.
-        if e.raw_os_error() == Some(14) {
+        if e.raw_os_error() == Some(EFAULT) {
             return Err(io::Error::other(
                 "the file shrank while it was read; rerun on a copy that no program writes to",
             ));
         }
     }
+    #[cfg(not(target_os = "linux"))]
     let _ = (map, start, len);
     Ok(())
 }
@@ -1134,15 +1158,12 @@ impl<'a> Reader<'a> {
         self.progress.add_bytes(pos as u64);
         let path: Arc<Path> = path.into();
         let name = file_name(&path).into();
-        self.file = Some(FileSource::Jsonl(Lines::with_source(
-            path,
-            name,
-            LineSource::Mapped {
-                map: Arc::new(map),
-                pos,
-                progress: Arc::clone(&self.progress),
-            },
-        )));
+        let source = LineSource::Mapped(MappedLines {
+            map: Arc::new(map),
+            pos,
+            progress: Arc::clone(&self.progress),
+        });
+        self.file = Some(FileSource::Jsonl(Lines::with_source(path, name, source)));
         true
     }
 
@@ -1754,15 +1775,12 @@ mod tests {
         if file.metadata().unwrap().len() == 0 {
             return None;
         }
-        Some(Lines::with_source(
-            path.into(),
-            "b.jsonl".into(),
-            LineSource::Mapped {
-                map: Arc::new(unsafe { Mmap::map(&file) }.unwrap()),
-                pos: 0,
-                progress: Arc::default(),
-            },
-        ))
+        let source = LineSource::Mapped(MappedLines {
+            map: Arc::new(unsafe { Mmap::map(&file) }.unwrap()),
+            pos: 0,
+            progress: Arc::default(),
+        });
+        Some(Lines::with_source(path.into(), "b.jsonl".into(), source))
     }
 
     /// Reads `inputs` with the given [`Reader::map_files`] and 3-line
