@@ -311,14 +311,12 @@ impl<'a> Pipeline<'a> {
                 // thread's time).
                 let firsts: Vec<Option<(u32, u64)>> = results
                     .iter()
-                    .map(|(parsed, value, id_hash)| {
-                        match (&parsed.document, value, &parsed.origin) {
-                            (Some(_), Some(_), Some(origin)) => {
-                                delivery.first_seen(*id_hash, origin)
-                            }
+                    .map(
+                        |(parsed, _, id_hash)| match (&parsed.document, &parsed.origin) {
+                            (Some(_), Some(origin)) => delivery.first_seen(*id_hash, origin),
                             _ => None,
-                        }
-                    })
+                        },
+                    )
                     .collect();
                 for ((parsed, value, _), first) in results.into_iter().zip(firsts) {
                     for warning in parsed.warnings {
