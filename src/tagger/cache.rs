@@ -21,6 +21,9 @@
 //! reader sees a whole file or none; a checksum over its body catches a
 //! damaged one, which is then rebuilt and replaced. After each write only
 //! the [`KEEP_FILES`] most recently used files stay.
+//!
+//! A file is read through a memory map, and its checksum is taken on a
+//! second thread of the pool while its body is decoded.
 
 use std::fs;
 use std::io::Write;
@@ -441,10 +444,16 @@ pub(super) fn decode(file: &[u8], key: u128, entities: usize) -> Result<Compiled
         return Err(SHORT);
     };
     let (body, sum) = input.rest.split_at(split);
-    if checksum(body) != u128::from_le_bytes(sum.try_into().expect("16 bytes")) {
+    let sum = u128::from_le_bytes(sum.try_into().expect("16 bytes"));
+    // The checksum on another thread while the body is decoded: with the
+    // large gazetteer (48 MB) it takes 11 ms. `decode_body` rejects any
+    // bytes without panicking (the `cache_body` fuzz target), so it may
+    // see a damaged body; its result is then thrown away.
+    let (summed, compiled) = rayon::join(|| checksum(body), || decode_body(body, entities));
+    if summed != sum {
         return Err(Damaged("its checksum does not match"));
     }
-    decode_body(body, entities)
+    compiled
 }
 
 /// The body of a cache file (no header, no checksum): also the fuzz
@@ -542,6 +551,63 @@ pub(super) fn decode_body(body: &[u8], entities: usize) -> Result<Compiled, Dama
     })
 }
 
+/// A cache file's bytes: memory-mapped, or read if the map fails.
+///
+/// A map spares the copy of the file and the zeroing of a buffer as large:
+/// with the large gazetteer's 48 MB file, reading it took 42 ms of the
+/// 0.12 s that loading the tagger from the cache took.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    fn open(path: &Path) -> std::io::Result<FileBytes> {
+        let file = fs::File::open(path)?;
+        // SAFETY: the map is only read. Cache files are written under a
+        // temporary name and renamed into place, never changed where they
+        // are; one removed while mapped stays readable. If another program
+        // truncated it anyway, populating the map fails with EFAULT on
+        // Linux (a clean error) instead of a later SIGBUS.
+        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
+            // Systems or files that cannot be mapped.
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+            return Ok(FileBytes::Read(bytes));
+        };
+        populated(map).map(FileBytes::Mapped)
+    }
+}
+
+/// `map` with its page-table entries filled in at once (one call instead
+/// of a page fault every few pages), or an error if the file is now
+/// shorter than the map.
+fn populated(map: memmap2::Mmap) -> std::io::Result<memmap2::Mmap> {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = map.advise(memmap2::Advice::PopulateRead) {
+        // EFAULT (14 on every Linux architecture): part of the map is past
+        // the end of the file. Anything else (EINVAL before Linux 5.14)
+        // means no populating.
+        if e.raw_os_error() == Some(14) {
+            return Err(std::io::Error::other(
+                "the file shrank while it was read; remove it",
+            ));
+        }
+    }
+    Ok(map)
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Read(bytes) => bytes,
+        }
+    }
+}
+
 /// One key's place in a cache folder.
 #[derive(Debug, Clone)]
 pub(super) struct Slot {
@@ -566,7 +632,7 @@ impl Slot {
     /// a file that is there could not be used.
     pub fn load(&self, entities: usize) -> Result<Option<Compiled>, String> {
         let path = self.path();
-        let bytes = match fs::read(&path) {
+        let bytes = match FileBytes::open(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
@@ -844,6 +910,44 @@ mod tests {
         let why = slot.load(4).err().unwrap();
         assert!(why.contains("not a comention automaton file"), "{why}");
         assert!(why.contains(&path.display().to_string()), "{why}");
+    }
+
+    #[test]
+    fn an_empty_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key) = written(&TaggerBuilder::new(), dir.path());
+        fs::write(&path, b"").unwrap();
+        let why = Slot::new(dir.path(), key).load(4).err().unwrap();
+        assert!(why.contains("not a comention automaton file"), "{why}");
+        assert!(FileBytes::open(&path).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_file_is_mapped_and_reads_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, key) = written(&TaggerBuilder::new(), dir.path());
+        let bytes = FileBytes::open(&path).unwrap();
+        assert!(matches!(bytes, FileBytes::Mapped(_)));
+        assert_eq!(&*bytes, fs::read(&path).unwrap());
+        assert!(Slot::new(dir.path(), key).load(4).unwrap().is_some());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_shrinks_once_mapped_is_an_error_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.automaton");
+        fs::write(&path, vec![7u8; 64 << 10]).unwrap();
+        let file = fs::File::open(&path).unwrap();
+        let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(4096)
+            .unwrap();
+        let why = populated(map).err().unwrap().to_string();
+        assert!(why.contains("shrank"), "{why}");
     }
 
     #[test]
