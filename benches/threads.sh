@@ -21,6 +21,13 @@ for b in "${bins[@]}"; do
     # shellcheck disable=SC2086
     echo '{"id": "w", "text": "warm-up"}' | "$b" tag ${COMENTION_ARGS:-} -q - -o /dev/null
 done
+# The corpus and the automata stay in the page cache while the runs go
+# (see benches/corpus/resident.py).
+shopt -s nullglob
+python3 "$(dirname "$0")/corpus/resident.py" "$corpus" "$out"/automata/* 2>"$out/resident" &
+resident=$!
+trap 'kill $resident 2>/dev/null' EXIT
+until [ -s "$out/resident" ]; do sleep 0.1; done
 mb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1])/1e6)" "$corpus")
 variants=()
 for b in "${!bins[@]}"; do
