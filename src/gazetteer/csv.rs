@@ -130,6 +130,23 @@ fn rows_in_chunks(text: &str, path: &Path, chunk_bytes: Option<usize>) -> Result
     Ok(out)
 }
 
+/// For the `gazetteer_csv` fuzz target: panics unless `text` cut into
+/// chunks of about `chunk_bytes` reads exactly as in one pass (the same
+/// rows, or the same first error).
+#[doc(hidden)]
+pub fn fuzz_chunks(text: &str, chunk_bytes: usize) {
+    let path = Path::new("g.csv");
+    let show = |parsed: Result<Vec<Row>>| match parsed {
+        Ok(rows) => format!("{rows:?}"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(
+        show(rows_in_chunks(text, path, Some(chunk_bytes))),
+        show(rows_in_chunks(text, path, None)),
+        "chunks of {chunk_bytes} bytes"
+    );
+}
+
 /// Input bytes in one chunk of [`rows`] (a record may end it later).
 const CHUNK_BYTES: usize = 64 << 10;
 
