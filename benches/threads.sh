@@ -34,15 +34,30 @@ for b in "${!bins[@]}"; do
     for cmd in tag graph; do
         for t in 1 2; do variants+=("$b:$cmd:$t"); done
     done
+    # Two one-thread runs at once: how much two cores give when nothing
+    # is shared but the machine (caches, memory, the host's other load).
+    # Their throughput over one run's is the ceiling for 2 threads ÷ 1.
+    variants+=("$b:tag:pair")
 done
 for ((r = 0; r < runs; r++)); do
     for v in "${variants[@]}"; do
         IFS=: read -r b cmd t <<<"$v"
         extra=()
         [ "$cmd" = tag ] && extra=(--format jsonl)
+        threads=$t
+        [ "$t" = pair ] && threads=1
         # shellcheck disable=SC2086
-        /usr/bin/time -f '%e %U %S %M' -a -o "$out/$b-$cmd-$t" \
-            "${bins[$b]}" "$cmd" ${COMENTION_ARGS:-} --threads "$t" -q "${extra[@]}" "$corpus" -o /dev/null
+        run=("${bins[$b]}" "$cmd" ${COMENTION_ARGS:-} --threads "$threads" -q "${extra[@]}" "$corpus" -o /dev/null)
+        if [ "$t" = pair ]; then
+            start=$(date +%s%N)
+            "${run[@]}" &
+            other=$!
+            "${run[@]}"
+            wait "$other"
+            echo "$(( ($(date +%s%N) - start) / 1000000 ))" >>"$out/$b-pair"
+            continue
+        fi
+        /usr/bin/time -f '%e %U %S %M' -a -o "$out/$b-$cmd-$t" "${run[@]}"
     done
 done
 echo "corpus: $corpus ($mb MB), $runs interleaved runs, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -61,9 +76,15 @@ for b, path in enumerate(bins):
             med[b, cmd, t] = wall
             print(f"{path[-40:]:<40} {cmd:<6} {t:>3} {wall:>7.2f} {mb / wall:>6.1f} {cpu:>6.2f} {rss:>7.0f}")
 for b, path in enumerate(bins):
+    pair = statistics.median(int(l) / 1000 for l in open(f"{out}/{b}-pair"))
+    print(f"{path[-40:]:<40} {'tag':<6} {'1+1':>3} {pair:>7.2f} {2 * mb / pair:>6.1f}   (two 1-thread runs at once)")
+    med[b, 'pair'] = pair
+for b, path in enumerate(bins):
+    ceiling = 2 * med[b, 'tag', 1] / med[b, 'pair']
     tag2 = med[b, 'tag', 1] / med[b, 'tag', 2]
     graph2 = med[b, 'graph', 1] / med[b, 'graph', 2]
     g1 = med[b, 'tag', 1] / med[b, 'graph', 1]
     g2 = med[b, 'tag', 2] / med[b, 'graph', 2]
     print(f"{path[-40:]}: 2 threads / 1: tag {tag2:.2f}x, graph {graph2:.2f}x; graph / tag throughput: {g1:.2f}x (1 thread), {g2:.2f}x (2 threads)")
+    print(f"{path[-40:]}: two 1-thread runs at once / one: {ceiling:.2f}x (the machine's ceiling for 2 threads / 1); tag at 2 threads reaches {tag2 / ceiling:.0%} of it")
 PY

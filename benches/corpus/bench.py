@@ -17,6 +17,7 @@ both ways: comention on the big corpus ÷ the peer on 1x, and both on 1x.
 """
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -136,14 +137,17 @@ def main():
     for gaz in [*gazetteers, "million"]:
         run(comention(gaz, tiny, 1))
     # Every input, gazetteer, form list and cache file stays in the page
-    # cache (see resident.py): no timed run reads from disk.
-    sys.path.insert(0, str(HERE))
-    from resident import hold
+    # cache (see resident.py): no timed run reads from disk. In a process
+    # of its own: maps held here would count in each child's peak RSS
+    # (a forked child starts with them, until it runs its program).
     files = [p for p in data.iterdir() if p.is_file()]
     automata = os.environ.get("COMENTION_CACHE_DIR")
     if automata and Path(automata).is_dir():
         files += [p for p in Path(automata).iterdir() if p.is_file()]
-    held = hold(files)
+    resident = subprocess.Popen([python, str(HERE / "resident.py"), *map(str, files)],
+                                stderr=subprocess.PIPE)
+    atexit.register(resident.terminate)
+    resident.stderr.readline()  # written once every file is held
 
     results = {}
     for r in range(args.runs):

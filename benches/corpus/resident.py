@@ -8,7 +8,7 @@ which dropped ~10 MB of the 240 MB corpus from the cache every 20 s
 between runs (`fincore`), so a timed run read part of its input from disk
 (`perf sched` showed the reader and the workers waiting on kblockd).
 Mapped pages are exempt, so this maps every file, reads one byte of each
-page, and keeps the maps. `bench.py` imports `hold`; `threads.sh` runs this.
+page, and keeps the maps. `bench.py` and `threads.sh` run this.
 """
 
 import mmap
