@@ -1044,7 +1044,13 @@ impl MappedLines {
         if rest.is_empty() {
             return Ok(None);
         }
-        populate(&self.map, start, rest.len().min(want_bytes))?;
+        let want = rest.len().min(want_bytes);
+        populate(
+            &self.map,
+            start,
+            want,
+            "rerun on a copy that no program writes to",
+        )?;
         let mut lines = 0;
         let mut end = None;
         for i in memchr::memchr_iter(b'\n', rest) {
@@ -1077,21 +1083,21 @@ const EFAULT: i32 = 14;
 /// Fills in the page-table entries for `len` bytes of `map` from `start`
 /// with one call, instead of a page fault for every few pages as they are
 /// first read. If the file has shrunk since it was mapped, this is a
-/// clean error where reading the missing bytes would kill the process with
-/// SIGBUS.
-fn populate(map: &Mmap, start: usize, len: usize) -> io::Result<()> {
+/// clean error ("the file shrank while it was read; " then `what_to_do`)
+/// where reading the missing bytes would kill the process with SIGBUS.
+pub(crate) fn populate(map: &Mmap, start: usize, len: usize, what_to_do: &str) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     if let Err(e) = map.advise_range(memmap2::Advice::PopulateRead, start, len) {
         // EFAULT: part of the range is past the end of the file. Anything
         // else (EINVAL before Linux 5.14) means no populating.
         if e.raw_os_error() == Some(EFAULT) {
-            return Err(io::Error::other(
-                "the file shrank while it was read; rerun on a copy that no program writes to",
-            ));
+            return Err(io::Error::other(format!(
+                "the file shrank while it was read; {what_to_do}"
+            )));
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = (map, start, len);
+    let _ = (map, start, len, what_to_do);
     Ok(())
 }
 

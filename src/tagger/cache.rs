@@ -583,17 +583,7 @@ impl FileBytes {
 /// of a page fault every few pages), or an error if the file is now
 /// shorter than the map.
 fn populated(map: memmap2::Mmap) -> std::io::Result<memmap2::Mmap> {
-    #[cfg(target_os = "linux")]
-    if let Err(e) = map.advise(memmap2::Advice::PopulateRead) {
-        // EFAULT (14 on every Linux architecture): part of the map is past
-        // the end of the file. Anything else (EINVAL before Linux 5.14)
-        // means no populating.
-        if e.raw_os_error() == Some(14) {
-            return Err(std::io::Error::other(
-                "the file shrank while it was read; remove it",
-            ));
-        }
-    }
+    crate::corpus::read::populate(&map, 0, map.len(), "remove it")?;
     Ok(map)
 }
 
