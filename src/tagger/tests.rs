@@ -291,6 +291,33 @@ fn own_spelling_beats_another_entitys_caps_form() {
 }
 
 #[test]
+fn the_tries_word_filter_lets_every_kind_of_first_word_through() {
+    // Each text's first word differs from the pattern's in a way the
+    // trie's first-word filter must allow: a lost apostrophe after a
+    // one-word pattern (`s`, or `S` after an ALL-CAPS form), a pattern
+    // whose first word ends at a non-ASCII letter or a full stop, and
+    // one that starts with a non-word character.
+    let cases: &[(&str, &str, (usize, usize))] = &[
+        ("Russia", "RUSSIAS gas", (0, 6)),
+        ("Russia", "Russias gas", (0, 6)),
+        ("Russia", "Russia's gas", (0, 6)),
+        ("Türkiye", "Türkiyes gas", (0, 8)),
+        ("U.S.", "U.S.A", (0, 4)),
+        ("(2 s", "x (2 s", (2, 6)),
+    ];
+    for &(alias, text, expected) in cases {
+        for automaton in [Automaton::Trie, Automaton::AhoCorasick] {
+            let found = hits(&[alias], text, TaggerBuilder::new().automaton(automaton));
+            assert_eq!(
+                found,
+                [expected],
+                "{alias:?} in {text:?} with {automaton:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn empty_gazetteer_finds_nothing() {
     assert!(Tagger::new(&Gazetteer::new()).tag("Russia").is_empty());
 }
