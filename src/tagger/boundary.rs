@@ -103,6 +103,9 @@ pub(crate) fn ending(
         }
         return Ending::Clean;
     }
+    // The trie's first-word filter (`trie::FirstWords`) lets a one-word
+    // pattern through with `s` or `S` after it: a new suffix here needs
+    // its word there too.
     let suffix_ok = next == 's' || (caps_suffix && next == 'S');
     if lost_apostrophe
         && suffix_ok

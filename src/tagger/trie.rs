@@ -88,12 +88,12 @@ struct FirstWords {
 }
 
 impl FirstWords {
-    /// The filter for `count` patterns.
-    fn new<'p>(count: usize, patterns: impl IntoIterator<Item = &'p [u8]>) -> Self {
+    /// The filter for `patterns`.
+    fn new<'p>(patterns: impl ExactSizeIterator<Item = &'p [u8]>) -> Self {
         // Eight bits per pattern, at most 1 MiB (a million aliases have
         // 1.7 million patterns): few enough set bits that few other words
         // get through, and a table that stays in the second-level cache.
-        let words = (count / 8).next_power_of_two().clamp(64, 1 << 17);
+        let words = (patterns.len() / 8).next_power_of_two().clamp(64, 1 << 17);
         let mut filter = FirstWords {
             bits: vec![0; words].into_boxed_slice(),
         };
@@ -192,13 +192,6 @@ impl Trie {
     /// Pattern `i` gets the value `i`. No hashing, no search: each level is
     /// one pass over the bytes of the patterns that reach it.
     pub fn new<'p>(patterns: impl IntoIterator<Item = &'p [u8]>) -> Self {
-        let mut trie = Trie {
-            label: vec![0],
-            nodes: vec![Node::LEAF],
-            root: Box::new([0; 256]),
-            depth2: vec![0; 1 << 16].into_boxed_slice(),
-            first_words: FirstWords { bits: Box::new([]) },
-        };
         let count = |n: usize| u32::try_from(n).expect("fewer than 2^32 trie nodes");
         // The patterns side by side in their sorted order: the build reads
         // them in that order, level after level, and where the caller keeps
@@ -211,6 +204,17 @@ impl Trie {
             buf.extend_from_slice(p);
         }
         starts.push(offset(buf.len()));
+        let mut trie = Trie {
+            label: vec![0],
+            nodes: vec![Node::LEAF],
+            root: Box::new([0; 256]),
+            depth2: vec![0; 1 << 16].into_boxed_slice(),
+            first_words: FirstWords::new(
+                starts
+                    .windows(2)
+                    .map(|w| &buf[w[0] as usize..w[1] as usize]),
+            ),
+        };
         let byte_at = |i: usize, depth: usize| buf[starts[i] as usize + depth];
         let len_of = |i: usize| (starts[i + 1] - starts[i]) as usize;
         let count_of_patterns = starts.len() - 1;
@@ -270,13 +274,6 @@ impl Trie {
         }
         // Room for the last node's labels to be read eight at a time.
         trie.label.extend_from_slice(&[0; LABEL_PAD]);
-        trie.first_words = FirstWords::new(
-            count_of_patterns,
-            (0..count_of_patterns).map(|i| {
-                let start = starts[i] as usize;
-                &buf[start..start + len_of(i)]
-            }),
-        );
         trie
     }
 
@@ -328,7 +325,7 @@ impl Trie {
         let depth2 = input.u32s()?.into_boxed_slice();
         let bits = input.u64s()?.into_boxed_slice();
         if !bits.len().is_power_of_two() || bits.len() < 64 {
-            return Err(Damaged("the trie's word filter is not a power of two"));
+            return Err(Damaged("the trie's word filter has a wrong size"));
         }
         let in_range = |id: u32| (id as usize) < nodes.len();
         let links_ok = nodes.iter().all(|node| {
