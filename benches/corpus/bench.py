@@ -55,6 +55,24 @@ def run(cmd, stdout_to_pipe=False):
     return seconds, usage.ru_maxrss / 1024, lines, hits and int(hits[1])
 
 
+def run_pair(cmd):
+    """Runs two copies of `cmd` at once; returns (seconds until both are
+    done, the larger peak RSS in MB, 0, None). Two processes that share
+    nothing but the machine: their throughput over one run's is what two
+    cores give at most, the ceiling for 2 threads ÷ 1 on this machine now."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for _ in range(2)]
+    rss = 0
+    for proc in procs:
+        stderr = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"failed: {' '.join(map(str, cmd))}\n{stderr.decode()}")
+        rss = max(rss, usage.ru_maxrss / 1024)
+    return time.perf_counter() - start, rss, 0, None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", type=Path, required=True)
@@ -89,6 +107,9 @@ def main():
 
     base = "comention tag, 1 thread"
     base_one = "comention tag, 1 thread, 1x corpus"
+    two = "comention tag, 2 threads"
+    # Throughput of both together: 2 × the corpus over the time both took.
+    pair = "comention tag, two 1-thread runs at once (both together)"
     rg_label = "ripgrep -F -w -o (smart-case list)"
     bare_what = "(smart case, ASCII word boundary, no output)"
     # (label, bare MODE); the DFA's memory explodes on the large gazetteer.
@@ -110,7 +131,8 @@ def main():
     jobs = []
     for gaz in gazetteers:
         jobs.append((base, gaz, big, comention(gaz, big, 1), False))
-        jobs.append(("comention tag, 2 threads", gaz, big, comention(gaz, big, 2), False))
+        jobs.append((two, gaz, big, comention(gaz, big, 2), False))
+        jobs.append((pair, gaz, big, comention(gaz, big, 1), "pair"))
         # For the ratios to the 1x-corpus peers at equal size, and streaming
         # (peak RSS on 1x against the big corpus).
         if big != one:
@@ -152,8 +174,13 @@ def main():
     results = {}
     for r in range(args.runs):
         for label, gaz, corpus, cmd, pipe in jobs:
-            seconds, rss, lines, hits = run(cmd, pipe)
-            results.setdefault((label, gaz), []).append((seconds, rss, lines, corpus.stat().st_size, hits))
+            if pipe == "pair":
+                seconds, rss, lines, hits = run_pair(cmd)
+                size = 2 * corpus.stat().st_size
+            else:
+                seconds, rss, lines, hits = run(cmd, pipe)
+                size = corpus.stat().st_size
+            results.setdefault((label, gaz), []).append((seconds, rss, lines, size, hits))
             print(f"run {r + 1}: {label} / {gaz}: {seconds:.2f} s, {rss:.0f} MB", file=sys.stderr)
 
     def mbps(label, gaz):
@@ -195,7 +222,7 @@ def main():
 
     slow = {label: goal for _, label, goal in slow_peers}
     bare_labels = [label for label, _ in bare_scans if label in labels]
-    skip = {base, base_one, *slow, *bare_labels}
+    skip = {base, base_one, two, pair, *slow, *bare_labels}
     rows = [(label, base, label) for label in labels if label not in skip]
     for label, goal in slow.items():
         if label not in labels:
@@ -206,6 +233,12 @@ def main():
         else:
             rows.append((f"{label}: both on {one.name} (goal {goal})", base, label))
     ratio_table("Ratios (comention tag, 1 thread ÷ each, same run, MB/s over MB/s):", rows)
+    # The 2-thread goal (≥ 1.8×) against what the machine gave two
+    # processes that share nothing, in the same run.
+    ratio_table("Two threads (goal ≥ 1.8×), same run, MB/s over MB/s:",
+                [("comention tag, 2 threads ÷ 1 thread", two, base),
+                 ("ceiling: two 1-thread runs at once ÷ one run", pair, base),
+                 ("2 threads ÷ the ceiling", two, pair)])
     if bare_labels:
         ratio_table(f"comention tag ÷ bare scan (goal ≥ 0.70): comention tag, 1 thread ÷ each, "
                     f"same run, both on {big.name}:", [(label, base, label) for label in bare_labels])
