@@ -42,7 +42,7 @@ use crate::gazetteer::Gazetteer;
 const MAGIC: &[u8; 16] = b"comention:dfa:1\n";
 
 /// Changed whenever the layout of the body changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// How many cache files stay after a write (the most recently used).
 pub(super) const KEEP_FILES: usize = 8;
