@@ -10,7 +10,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         // No ASCII character is a combining mark: skip the table look-up
         // that most checks around a hit (a space, a full stop) would make.
-        return c.is_ascii_alphanumeric() || c == '_';
+        return is_ascii_word_byte(c as u8);
     }
     if ('\u{C0}'..='\u{24F}').contains(&c) {
         // The Latin letters of most European names: all letters but `×`
@@ -19,6 +19,13 @@ pub(crate) fn is_word_char(c: char) -> bool {
         return c != '×' && c != '÷';
     }
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// [`is_word_char`] for an ASCII byte: letters, digits and `_`. (False
+/// for every byte of a multi-byte character.)
+#[inline]
+pub(crate) fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// The character just before byte `i`, if any.
@@ -43,7 +50,7 @@ pub(crate) fn resume_after(text: &str, i: usize) -> usize {
     while p < bytes.len() {
         let b = bytes[p];
         let (is_word, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric() || b == b'_', 1)
+            (is_ascii_word_byte(b), 1)
         } else {
             let c = char_at(text, p).expect("p is on a char boundary");
             (is_word_char(c), c.len_utf8())

@@ -22,17 +22,17 @@
 //! large.csv sotu.jsonl 5`) the three took the walk from 77–79 to 103 MB/s.
 //!
 //! Most walks find nothing: of the 2.0 million places a walk started from
-//! in that corpus, 130,447 gave a mention. Before a walk, one bit of a
-//! filter over the patterns' first words ([`FirstWords`]) says whether any
-//! pattern can be accepted there. About 29% of the places begin a word
-//! that begins some pattern (a count in Python, with its `\w` for word
-//! characters); the filter passes those and the few whose words share
-//! their bit. The same command then tagged at 83–86 MB/s
-//! where it had at 71–73 (on a host slower than the one above). A place
-//! whose walk gave nothing is then left for the end of its ASCII word, as
-//! no place inside a word is one to start from (86–87 → 99–101 MB/s).
+//! in that corpus, 130,447 gave a mention. Before a walk, a filter over
+//! the patterns' first words ([`FirstWords`]) says whether any pattern can
+//! be accepted there. 593,000 of the places begin a word that begins some
+//! pattern; the filter passes those and the few whose words share their
+//! bits. With one bit per word the same command then tagged at 83–86
+//! MB/s where it had at 71–73 (on a host slower than the one above). A
+//! place whose walk gave nothing is then left for the end of its ASCII
+//! word, as no place inside a word is one to start from (86–87 → 99–101
+//! MB/s); two bits per word took that to 101–102 MB/s.
 
-use super::boundary::is_word_char;
+use super::boundary::{is_ascii_word_byte, is_word_char};
 
 /// No pattern ends at this node.
 const NONE: u32 = u32::MAX;
@@ -68,11 +68,12 @@ pub(crate) struct Trie {
 
 /// A filter over the first word of every pattern: most places a walk
 /// starts from begin a word that begins no pattern (on the State of the
-/// Union corpus with the `large` gazetteer, about 70% of them), and one bit
-/// says so where a walk took several steps down the trie to find out.
+/// Union corpus with the `large` gazetteer, 70% of them), and two bits
+/// say so where a walk took several steps down the trie to find out.
 ///
-/// Here a word is a run of ASCII letters, digits and `_` (a subset of
-/// the tagger's word characters, [`is_word_char`]), empty where there is
+/// Here a word is a run of ASCII letters, digits and `_`
+/// ([`is_ascii_word_byte`], a subset of the tagger's word characters,
+/// [`is_word_char`]), empty where there is
 /// none. A pattern accepted at a place begins the text there, so the
 /// text's first word is the pattern's if the pattern has a character
 /// after its first word (which stops both). If the pattern is one word,
@@ -147,7 +148,7 @@ impl FirstWords {
 fn first_word(text: &[u8]) -> &[u8] {
     let end = text
         .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .position(|&b| !is_ascii_word_byte(b))
         .unwrap_or(text.len());
     &text[..end]
 }
@@ -450,7 +451,7 @@ impl Trie {
         while p < bytes.len() {
             let b = bytes[p];
             let (is_word, len) = if b < 0x80 {
-                (b.is_ascii_alphanumeric() || b == b'_', 1)
+                (is_ascii_word_byte(b), 1)
             } else {
                 let c = text[p..].chars().next().expect("p is on a char boundary");
                 (is_word_char(c), c.len_utf8())
@@ -549,8 +550,8 @@ mod tests {
     #[test]
     fn the_word_filter_lets_few_other_words_through() {
         // Two-word patterns (one entry each) at eight bits a pattern: with
-        // one bit per word about 7% of other words got through, with two
-        // bits in one 64-bit word about 3%.
+        // one bit per word 7.3% of other words got through, with two
+        // bits in one 64-bit word 2.3%.
         let patterns: Vec<Vec<u8>> = (0..10_000)
             .map(|i| format!("Word{i:05} x").into_bytes())
             .collect();
