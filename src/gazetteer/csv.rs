@@ -9,8 +9,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use super::{Entity, Gazetteer, Origin};
 use crate::error::{Error, Result};
 
@@ -36,13 +34,47 @@ pub struct Row {
 /// # Ok::<(), comention::Error>(())
 /// ```
 pub fn rows(text: &str, path: &Path) -> Result<Vec<Row>> {
-    let chunks = (rayon::current_num_threads() > 1).then_some(CHUNK_BYTES);
-    rows_in_chunks(text, path, chunks)
+    rows_in_chunks(text, path, chunk_size())
+}
+
+/// The chunk size [`rows`] and [`read_str_into`] parse in: `None` (one
+/// chunk, no first pass) on a pool of one thread.
+fn chunk_size() -> Option<usize> {
+    (rayon::current_num_threads() > 1).then_some(CHUNK_BYTES)
 }
 
 /// [`rows`], the body cut into chunks of about `chunk_bytes` (`None`: one
 /// chunk) parsed in parallel on the current rayon pool.
 fn rows_in_chunks(text: &str, path: &Path, chunk_bytes: Option<usize>) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    for_each_chunk(text, path, chunk_bytes, |mut rows, to_come| {
+        if out.is_empty() {
+            // The first chunk is the start of the list, not a copy.
+            std::mem::swap(&mut out, &mut rows);
+            out.reserve(to_come.saturating_sub(out.len()));
+        } else {
+            out.append(&mut rows);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Parses the CSV gazetteer `text` in chunks of whole records of about
+/// `chunk_bytes` (`None`: one chunk) on the current rayon pool, and hands
+/// each chunk's rows to `sink` on this thread, in file order, as soon as
+/// that chunk and those before it are parsed: the sink's work (building
+/// the gazetteer) overlaps the parsing of the chunks after it, where it
+/// used to wait for the last one. `sink` also gets how many records this
+/// chunk and the rest of the file hold (blank ones included), so it can
+/// make room once. The first malformed record, or the sink's first error,
+/// stops the run with that error.
+fn for_each_chunk(
+    text: &str,
+    path: &Path,
+    chunk_bytes: Option<usize>,
+    mut sink: impl FnMut(Vec<Row>, usize) -> Result<()>,
+) -> Result<()> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let error = |line: u64, message: String| Error::Gazetteer {
         path: path.to_owned(),
@@ -98,36 +130,82 @@ fn rows_in_chunks(text: &str, path: &Path, chunk_bytes: Option<usize>) -> Result
         width: headers.len(),
         path: std::sync::Arc::from(path),
     };
+    let (mut from, mut line) = (reader.position().byte() as usize, reader.position().line());
+    let Some(chunk_bytes) = chunk_bytes else {
+        let rows = columns.rows(&text[from..], line, &error)?;
+        let records = rows.len();
+        return sink(rows, records);
+    };
     // The body in chunks of whole records, parsed in parallel: 34,000
     // rows took 36 ms on one thread, most of it building the entities.
     // The cut needs every record's end, so a first pass reads them with
-    // the CSV parser alone (no checks, no strings); a malformed record
-    // ends it, and the chunk that holds it reports the error.
-    let mut cuts = vec![(reader.position().byte() as usize, reader.position().line())];
-    if let Some(chunk_bytes) = chunk_bytes {
+    // the CSV parser alone (no checks, no strings), handing each chunk to
+    // the pool as soon as its end is found; a malformed record ends it,
+    // and the chunk that holds it reports the error.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (columns, error, stop) = (&columns, &error, &stop);
+    rayon::in_place_scope(|scope| {
+        let mut chunks = Vec::new();
+        let mut records = 0;
+        let mut spawn = |from: usize, to: usize, line: u64| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move |_| {
+                if !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    // No one waits if the run has stopped.
+                    let _ = tx.send(columns.rows(&text[from..to], line, error));
+                }
+            });
+            chunks.push(rx);
+        };
         let mut record = ::csv::ByteRecord::new();
-        let mut last = cuts[0].0;
         while let Ok(true) = reader.read_byte_record(&mut record) {
+            records += 1;
             let at = record.position().expect("a record read has a position");
-            if at.byte() as usize - last >= chunk_bytes {
-                last = at.byte() as usize;
-                cuts.push((last, at.line()));
+            let at_byte = at.byte() as usize;
+            if at_byte - from >= chunk_bytes {
+                spawn(from, at_byte, line);
+                (from, line) = (at_byte, at.line());
             }
         }
+        spawn(from, text.len(), line);
+        // Records not yet handed to the sink (a malformed last record
+        // counts as one).
+        let mut to_come = records + 1;
+        let result = chunks.into_iter().try_for_each(|chunk| {
+            // `None`: the task panicked; the scope passes its panic on.
+            let Some(rows) = wait(&chunk) else {
+                return Ok(());
+            };
+            let rows = rows?;
+            let count = rows.len();
+            sink(rows, to_come)?;
+            to_come = to_come.saturating_sub(count);
+            Ok(())
+        });
+        if result.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        result
+    })
+}
+
+/// The value sent on `chunk`, or `None` if its sender is gone. On one of
+/// the pool's threads this runs the pool's other tasks meanwhile instead
+/// of blocking (the task sending may be queued behind this one).
+fn wait<T>(chunk: &std::sync::mpsc::Receiver<T>) -> Option<T> {
+    use std::sync::mpsc::TryRecvError;
+    loop {
+        match chunk.try_recv() {
+            Ok(value) => return Some(value),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => match rayon::yield_now() {
+                // Not on the pool: block.
+                None => return chunk.recv().ok(),
+                Some(rayon::Yield::Executed) => {}
+                Some(rayon::Yield::Idle) => std::thread::yield_now(),
+            },
+        }
     }
-    cuts.push((text.len(), 0));
-    let chunks: Vec<Result<Vec<Row>>> = cuts
-        .par_windows(2)
-        .map(|pair| {
-            let ((from, line), (to, _)) = (pair[0], pair[1]);
-            columns.rows(&text[from..to], line, &error)
-        })
-        .collect();
-    let mut out = Vec::new();
-    for chunk in chunks {
-        out.append(&mut chunk?);
-    }
-    Ok(out)
 }
 
 /// For the `gazetteer_csv` fuzz target: panics unless `text` cut into
@@ -298,18 +376,20 @@ impl Columns {
 
 /// Reads CSV gazetteer text into `gaz`.
 pub(crate) fn read_str_into(gaz: &mut Gazetteer, text: &str, path: &Path) -> Result<()> {
-    let rows = rows(text, path)?;
-    gaz.reserve(rows.len());
-    for row in rows {
-        if row.empty_aliases > 0 {
-            gaz.warn(
-                row.origin.clone(),
-                format!("{} empty alias(es) skipped", row.empty_aliases),
-            );
+    // Each chunk's rows join the gazetteer while later chunks are parsed.
+    for_each_chunk(text, path, chunk_size(), |rows, to_come| {
+        gaz.reserve(to_come);
+        for row in rows {
+            if row.empty_aliases > 0 {
+                gaz.warn(
+                    row.origin.clone(),
+                    format!("{} empty alias(es) skipped", row.empty_aliases),
+                );
+            }
+            gaz.insert(row.entity);
         }
-        gaz.insert(row.entity);
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -490,6 +570,66 @@ mod tests {
         assert_eq!(rows[199].origin.line, 400);
         assert_eq!(rows[199].entity.name, "Name, 199");
         assert_eq!(rows[199].entity.aliases[2].text, "B\n199");
+    }
+
+    /// 200 rows, each a chunk of its own with `chunk_bytes` = 1.
+    fn two_hundred_rows() -> String {
+        let mut text = "id,type,name,aliases\n".to_string();
+        for i in 0..200 {
+            text += &format!("e{i},ORG,Name {i},A{i}\n");
+        }
+        text
+    }
+
+    #[test]
+    fn the_sink_gets_the_chunks_in_order_with_room_for_the_rest() {
+        let text = two_hundred_rows();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        // On the pool, and from a thread outside it (which blocks).
+        for on_pool in [true, false] {
+            let mut seen = Vec::new();
+            let mut read = || {
+                for_each_chunk(&text, Path::new("g.csv"), Some(1), |rows, to_come| {
+                    assert!(
+                        to_come >= 200 - seen.len(),
+                        "{to_come} after {}",
+                        seen.len()
+                    );
+                    seen.extend(rows.into_iter().map(|r| r.entity.id));
+                    Ok(())
+                })
+            };
+            if on_pool {
+                pool.install(read).unwrap();
+            } else {
+                read().unwrap();
+            }
+            let expected: Vec<String> = (0..200).map(|i| format!("e{i}")).collect();
+            assert_eq!(seen, expected);
+        }
+    }
+
+    #[test]
+    fn a_sink_error_stops_the_run_and_is_returned() {
+        let text = two_hundred_rows();
+        let mut calls = 0;
+        let err = for_each_chunk(&text, Path::new("g.csv"), Some(1), |_, _| {
+            calls += 1;
+            if calls == 3 {
+                return Err(Error::Gazetteer {
+                    path: "g.csv".into(),
+                    line: 4,
+                    message: "the sink gave up".into(),
+                });
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(calls, 3);
+        assert_eq!(err.to_string(), "g.csv:4: the sink gave up");
     }
 
     #[test]
