@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use daachorse::DoubleArrayAhoCorasick;
+use rayon::prelude::*;
 
 use super::lower::Lower;
 use super::runs::SpaceWords;
@@ -176,18 +177,36 @@ pub(super) fn key(gazetteer: &Gazetteer, options: &TaggerBuilder) -> u128 {
     });
     let entities = gazetteer.entities();
     h.u64(entities.len() as u64);
-    for entity in entities {
-        h.bytes(entity.id.as_bytes());
-        h.bytes(entity.kind.as_bytes());
-        h.bytes(entity.name.as_bytes());
-        h.u64(entity.aliases.len() as u64);
-        for alias in &entity.aliases {
-            h.bytes(alias.text.as_bytes());
-            h.u64(u64::from(alias.is_adjective));
-        }
+    // The entities in runs of a fixed size, hashed in parallel, then the
+    // runs' hashes in order: the same key on any number of threads. One
+    // pass on one thread was 10 ms of the 0.12 s the large gazetteer's
+    // tagger took to load from the cache.
+    let runs: Vec<u128> = entities
+        .par_chunks(KEY_RUN)
+        .map(|run| {
+            let mut h = StableHasher::new();
+            for entity in run {
+                h.bytes(entity.id.as_bytes());
+                h.bytes(entity.kind.as_bytes());
+                h.bytes(entity.name.as_bytes());
+                h.u64(entity.aliases.len() as u64);
+                for alias in &entity.aliases {
+                    h.bytes(alias.text.as_bytes());
+                    h.u64(u64::from(alias.is_adjective));
+                }
+            }
+            h.finish()
+        })
+        .collect();
+    for run in runs {
+        h.u64(run as u64);
+        h.u64((run >> 64) as u64);
     }
     h.finish()
 }
+
+/// Entities in one of [`key`]'s runs.
+const KEY_RUN: usize = 4096;
 
 /// Appends little-endian values to a buffer.
 #[derive(Debug, Default)]
@@ -978,6 +997,32 @@ mod tests {
         }
         let distinct: std::collections::BTreeSet<u128> = keys.iter().copied().collect();
         assert_eq!(distinct.len(), keys.len(), "{keys:x?}");
+    }
+
+    #[test]
+    fn the_key_is_the_same_on_any_number_of_threads_and_covers_every_run() {
+        let entities = KEY_RUN * 2 + 7;
+        let csv = |last_alias: &str| {
+            let mut text = "id,type,name,aliases\n".to_string();
+            for i in 0..entities - 1 {
+                text += &format!("e{i},ORG,Name {i},\n");
+            }
+            text + &format!("last,ORG,Last,{last_alias}\n")
+        };
+        let gaz = Gazetteer::from_csv_str(&csv("Final")).unwrap();
+        let keys: Vec<u128> = [1, 2, 3]
+            .map(|threads| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| key(&gaz, &TaggerBuilder::new()))
+            })
+            .to_vec();
+        assert!(keys.iter().all(|&k| k == keys[0]), "{keys:x?}");
+        // An alias in the last, short run changes it.
+        let changed = Gazetteer::from_csv_str(&csv("Finale")).unwrap();
+        assert_ne!(key(&changed, &TaggerBuilder::new()), keys[0]);
     }
 
     #[test]
