@@ -171,21 +171,25 @@ fn for_each_chunk(
         // Records not yet handed to the sink (a malformed last record
         // counts as one).
         let mut to_come = records + 1;
-        let result = chunks.into_iter().try_for_each(|chunk| {
-            // `None`: the task panicked; the scope passes its panic on.
-            let Some(rows) = wait(&chunk) else {
-                return Ok(());
+        for chunk in chunks {
+            // `None`: the task panicked. No later chunk reaches the sink;
+            // the scope passes the panic on when the others are done.
+            let result = match wait(&chunk) {
+                None => Ok(None),
+                Some(rows) => rows.and_then(|rows| {
+                    let count = rows.len();
+                    sink(rows, to_come).map(|()| Some(count))
+                }),
             };
-            let rows = rows?;
-            let count = rows.len();
-            sink(rows, to_come)?;
-            to_come = to_come.saturating_sub(count);
-            Ok(())
-        });
-        if result.is_err() {
-            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            match result {
+                Ok(Some(count)) => to_come = to_come.saturating_sub(count),
+                stopped => {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return stopped.map(|_| ());
+                }
+            }
         }
-        result
+        Ok(())
     })
 }
 
