@@ -637,6 +637,39 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_fails_late_leaves_the_gazetteer_as_it_was() {
+        let dir = std::env::temp_dir().join(format!("comention-late-error-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.csv");
+        std::fs::write(&good, "id,type,name,aliases\nkz,COUNTRY,Kazakhstan,\n").unwrap();
+        // Several chunks of rows that read, then a malformed one.
+        let mut text = "id,type,name,aliases\n".to_string();
+        while text.len() < 4 * CHUNK_BYTES {
+            let i = text.len();
+            text += &format!("e{i},ORG,Organisation number {i},Org {i}\n");
+        }
+        text += "bad,ORG\n";
+        let bad = dir.join("bad.csv");
+        std::fs::write(&bad, &text).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut gaz = Gazetteer::new();
+            gaz.read_path(&good).unwrap();
+            let err = gaz.read_path(&bad).unwrap_err();
+            assert!(err.to_string().contains("expected 4 fields"), "{err}");
+            assert_eq!(gaz.len(), 1);
+            assert!(gaz.get("e21").is_none());
+            // It goes on as if the bad file had not been read.
+            gaz.read_path(&good).unwrap();
+            assert_eq!(gaz.len(), 1);
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn duplicate_id_merges_aliases() {
         let gaz = load("id,type,name,aliases\nx,ORG,X Corp,XC\nx,ORG,X Corp,X Company\n").unwrap();
         assert_eq!(gaz.len(), 1);
