@@ -378,22 +378,43 @@ impl Columns {
     }
 }
 
-/// Reads CSV gazetteer text into `gaz`.
+/// Reads CSV gazetteer text into `gaz`; on an error `gaz` is left as it
+/// was.
 pub(crate) fn read_str_into(gaz: &mut Gazetteer, text: &str, path: &Path) -> Result<()> {
-    // Each chunk's rows join the gazetteer while later chunks are parsed.
-    for_each_chunk(text, path, chunk_size(), |rows, to_come| {
+    if !gaz.is_empty() {
+        // A later file's rows join only once the whole file has read, so
+        // an error adds nothing to what the earlier files gave (keeping a
+        // copy of that to put back would cost one per file).
+        let rows = rows(text, path)?;
+        gaz.reserve(rows.len());
+        add_rows(gaz, rows);
+        return Ok(());
+    }
+    // Into an empty gazetteer each chunk's rows join while later chunks
+    // are parsed; on an error it is emptied again.
+    let before = gaz.clone();
+    let read = for_each_chunk(text, path, chunk_size(), |rows, to_come| {
         gaz.reserve(to_come);
-        for row in rows {
-            if row.empty_aliases > 0 {
-                gaz.warn(
-                    row.origin.clone(),
-                    format!("{} empty alias(es) skipped", row.empty_aliases),
-                );
-            }
-            gaz.insert(row.entity);
-        }
+        add_rows(gaz, rows);
         Ok(())
-    })
+    });
+    if read.is_err() {
+        *gaz = before;
+    }
+    read
+}
+
+/// Adds `rows` to `gaz`, with a warning for each row's empty aliases.
+fn add_rows(gaz: &mut Gazetteer, rows: Vec<Row>) {
+    for row in rows {
+        if row.empty_aliases > 0 {
+            gaz.warn(
+                row.origin.clone(),
+                format!("{} empty alias(es) skipped", row.empty_aliases),
+            );
+        }
+        gaz.insert(row.entity);
+    }
 }
 
 #[cfg(test)]
@@ -657,6 +678,9 @@ mod tests {
             .unwrap();
         pool.install(|| {
             let mut gaz = Gazetteer::new();
+            // Read first, into the empty gazetteer, chunk by chunk.
+            assert!(gaz.read_path(&bad).is_err());
+            assert!(gaz.is_empty() && gaz.warnings().is_empty());
             gaz.read_path(&good).unwrap();
             let err = gaz.read_path(&bad).unwrap_err();
             assert!(err.to_string().contains("expected 4 fields"), "{err}");

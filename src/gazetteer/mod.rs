@@ -234,20 +234,11 @@ impl Gazetteer {
     /// On an error the gazetteer is left as it was.
     pub fn read_path(&mut self, path: &Path) -> Result<()> {
         let text = read_text(path)?;
-        // The CSV reader adds rows chunk by chunk, so an error can come
-        // after some were added. A second handle keeps the gazetteer as
-        // it was (the first insert then copies it, as small as it is for
-        // the first file).
-        let before = self.clone();
-        let read = if is_jsonl(path) {
+        if is_jsonl(path) {
             jsonl::read_str_into(self, &text, path)
         } else {
             csv::read_str_into(self, &text, path)
-        };
-        if read.is_err() {
-            *self = before;
         }
-        read
     }
 
     /// Adds an entity, or merges its aliases into the entity with the same id.
