@@ -157,6 +157,36 @@ fn thread_count_never_changes_the_bytes() {
     same_bytes_at(dir.path(), SAMPLE, &args, "g.json", &["1", "4", "8"]);
 }
 
+/// Without `--save-state` the network is built straight from the tally
+/// (not from counts keyed by id): the same bytes as with a state saved, at
+/// any thread count.
+#[test]
+fn graph_without_a_state_gives_the_bytes_of_one_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = [
+        "--slice",
+        "month",
+        "--roll-up",
+        "country",
+        "--evidence",
+        "2",
+        "--min-mentions",
+        "2",
+        "--types",
+        "COUNTRY,PERSON",
+        "--format",
+        "gexf",
+    ];
+    let (_, with_state) = same_bytes_at(d, SAMPLE, &args, "with.gexf", &["2"]);
+    for t in ["1", "2", "4"] {
+        let mut all = vec!["graph", SAMPLE, "--threads", t, "-o", "without.gexf"];
+        all.extend_from_slice(&args);
+        comention(&all, d);
+        assert_eq!(read(d, "without.gexf"), with_state, "{t} threads");
+    }
+}
+
 /// Thousands of short documents with few pairs each: the tally takes
 /// them one by one on the main thread, the rest on the pool at the end;
 /// the bytes are those of one thread.

@@ -137,7 +137,14 @@ impl OutputArgs {
     /// dates are moved out of `counts` rather than copied (the state, if
     /// asked for, must be saved before).
     pub(crate) fn write(&self, counts: &mut CoMentionCounts) -> anyhow::Result<()> {
-        let graph = CoMentionGraph::build_taking(counts, &self.filters.graph_options());
+        self.write_graph(CoMentionGraph::build_taking(
+            counts,
+            &self.filters.graph_options(),
+        ))
+    }
+
+    /// Writes `graph` where asked.
+    fn write_graph(&self, graph: CoMentionGraph) -> anyhow::Result<()> {
         let format = self.format();
         // The process ends after writing: freeing a large network's
         // strings one by one would only delay the exit (a tenth of `merge`).
@@ -270,17 +277,23 @@ pub fn run(args: GraphArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     tally.add_all(pending);
-    let mut counts = counter.finish(tally);
-    counts.attach_entities(&gazetteer);
-
     if let Some(path) = &args.save_state {
+        let mut counts = counter.finish(tally);
+        counts.attach_entities(&gazetteer);
         save_state(&counts, path)?;
+        if graph_wanted {
+            args.output.write(&mut counts)?;
+        }
+        // As for the network: the process ends here, nothing to free.
+        std::mem::forget(counts);
+    } else {
+        // No state: the graph straight from the tally, without keying
+        // every pair by id strings first (the same graph, in half the time
+        // for a large network).
+        let graph =
+            CoMentionGraph::from_tally(&counter, tally, &args.output.filters.graph_options());
+        args.output.write_graph(graph)?;
     }
-    if graph_wanted {
-        args.output.write(&mut counts)?;
-    }
-    // As for the network: the process ends here, nothing to free.
-    std::mem::forget(counts);
     drop(counter);
     super::finish_cache(&tagger);
     std::mem::forget(tagger);

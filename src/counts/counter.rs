@@ -1,11 +1,14 @@
 //! Fast counting of a document stream: per-document counts on entity
 //! indices ([`DocumentCounts`], made in parallel by a shared [`Counter`]),
 //! added up in a [`Tally`] keyed by index pairs, and turned into
-//! [`CoMentionCounts`] (keyed by id strings) once, at the end.
+//! [`CoMentionCounts`] (keyed by id strings) once, at the end, or straight
+//! into a network by [`CoMentionGraph::from_tally`].
 //!
 //! This is what `comention graph` runs; the result equals folding
 //! [`CoMentionCounts::add_document`] over the same documents. Strings are
-//! touched only for evidence ids and at [`Counter::finish`].
+//! touched only for evidence ids and at the end.
+//!
+//! [`CoMentionGraph::from_tally`]: crate::graph::CoMentionGraph::from_tally
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -79,51 +82,7 @@ impl<'g> Counter<'g> {
     /// see [`CoMentionCounts::attach_entities`]).
     pub fn finish(&self, tally: Tally) -> CoMentionCounts {
         use rayon::prelude::*;
-        let entities = self.gazetteer.entities();
         let mut counts = CoMentionCounts::new(self.options.clone());
-        let convert = |layer: IndexLayer| {
-            let nodes = layer
-                .nodes
-                .into_iter()
-                .map(|(e, n)| (entities[e as usize].id.clone(), n.into_counts()))
-                .collect();
-            // A layer's pairs are rows keyed by the string-smaller id: the
-            // pairs are put in order of that id's index, and the rows are
-            // made on the pool (a row's strings are what takes the time).
-            let mut flat: Vec<(u32, u32, PairTally)> = layer
-                .pairs
-                .into_par_iter()
-                .flat_map_iter(|table| {
-                    table.into_iter().map(|(key, p)| {
-                        let (a, b) = ((key >> 32) as u32, key as u32);
-                        if entities[a as usize].id <= entities[b as usize].id {
-                            (a, b, p)
-                        } else {
-                            (b, a, p)
-                        }
-                    })
-                })
-                .collect();
-            flat.par_sort_unstable_by_key(|&(a, _, _)| a);
-            let pairs = flat
-                .par_chunk_by_mut(|x, y| x.0 == y.0)
-                .map(|row| {
-                    let cells = row
-                        .iter_mut()
-                        .map(|(_, b, p)| {
-                            let p = std::mem::take(p);
-                            (entities[*b as usize].id.clone(), p.into_counts())
-                        })
-                        .collect();
-                    (entities[row[0].0 as usize].id.clone(), cells)
-                })
-                .collect();
-            Layer {
-                totals: layer.totals,
-                nodes,
-                pairs,
-            }
-        };
         // The slices and the whole corpus are independent: converted in
         // parallel, then put in place.
         let mut layers: Vec<(Option<String>, IndexLayer)> = tally
@@ -134,7 +93,7 @@ impl<'g> Counter<'g> {
         layers.push((None, tally.overall));
         let converted: Vec<(Option<String>, Layer)> = layers
             .into_par_iter()
-            .map(|(key, layer)| (key, convert(layer)))
+            .map(|(key, layer)| (key, self.convert(layer)))
             .collect();
         for (key, layer) in converted {
             match key {
@@ -145,6 +104,119 @@ impl<'g> Counter<'g> {
             }
         }
         counts
+    }
+
+    /// The tally's overall counts left on entity indices, and counts
+    /// holding only its slices, keyed by id as [`Counter::finish`] keys
+    /// them: for a graph built without keying every pair of the whole
+    /// corpus by id strings (`CoMentionGraph::from_tally`).
+    pub(crate) fn finish_indexed(&self, tally: Tally) -> (IndexedLayer, CoMentionCounts) {
+        use rayon::prelude::*;
+        let mut counts = CoMentionCounts::new(self.options.clone());
+        let slices: Vec<(String, Layer)> = tally
+            .slices
+            .into_par_iter()
+            .map(|(key, layer)| (key, self.convert(layer)))
+            .collect();
+        counts.slices.extend(slices);
+        let layer = tally.overall;
+        let overall = IndexedLayer {
+            totals: layer.totals,
+            nodes: layer
+                .nodes
+                .into_iter()
+                .map(|(e, n)| (e, n.into_counts()))
+                .collect(),
+            pairs: layer.pairs,
+        };
+        (overall, counts)
+    }
+
+    /// `layer` keyed by entity id.
+    fn convert(&self, layer: IndexLayer) -> Layer {
+        use rayon::prelude::*;
+        let entities = self.gazetteer.entities();
+        let nodes = layer
+            .nodes
+            .into_iter()
+            .map(|(e, n)| (entities[e as usize].id.clone(), n.into_counts()))
+            .collect();
+        // A layer's pairs are rows keyed by the string-smaller id: the
+        // pairs are put in order of that id's index, and the rows are
+        // made on the pool (a row's strings are what takes the time).
+        let mut flat: Vec<(u32, u32, PairTally)> = layer
+            .pairs
+            .into_par_iter()
+            .flat_map_iter(|table| {
+                table.into_iter().map(|(key, p)| {
+                    let (a, b) = ((key >> 32) as u32, key as u32);
+                    if entities[a as usize].id <= entities[b as usize].id {
+                        (a, b, p)
+                    } else {
+                        (b, a, p)
+                    }
+                })
+            })
+            .collect();
+        flat.par_sort_unstable_by_key(|&(a, _, _)| a);
+        let pairs = flat
+            .par_chunk_by_mut(|x, y| x.0 == y.0)
+            .map(|row| {
+                let cells = row
+                    .iter_mut()
+                    .map(|(_, b, p)| {
+                        let p = std::mem::take(p);
+                        (entities[*b as usize].id.clone(), p.into_counts())
+                    })
+                    .collect();
+                (entities[row[0].0 as usize].id.clone(), cells)
+            })
+            .collect();
+        Layer {
+            totals: layer.totals,
+            nodes,
+            pairs,
+        }
+    }
+
+    /// The gazetteer counted with.
+    pub(crate) fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
+    }
+}
+
+/// A layer of a [`Tally`] with its nodes' counts made, still keyed by
+/// entity index (after roll-up); see [`Counter::finish_indexed`].
+pub(crate) struct IndexedLayer {
+    pub(crate) totals: Totals,
+    /// `(entity, counts)`, in no order.
+    pub(crate) nodes: Vec<(u32, NodeCounts)>,
+    pairs: Vec<HashMap<u64, PairTally, Fast>>,
+}
+
+impl IndexedLayer {
+    /// The counts of every pair whose two entities have a position
+    /// (`position[entity]`, `u32::MAX` for none), as `(smaller position,
+    /// larger position, counts)` sorted by the positions. Made on the pool.
+    pub(crate) fn pairs_at(self, position: &[u32]) -> Vec<(u32, u32, PairCounts)> {
+        use rayon::prelude::*;
+        let mut kept: Vec<(u32, u32, PairTally)> = self
+            .pairs
+            .into_par_iter()
+            .flat_map_iter(|table| {
+                table.into_iter().filter_map(|(key, p)| {
+                    let (a, b) = (
+                        position[(key >> 32) as usize],
+                        position[key as u32 as usize],
+                    );
+                    (a != u32::MAX && b != u32::MAX).then_some((a.min(b), a.max(b), p))
+                })
+            })
+            .collect();
+        kept.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
+        kept.into_par_iter()
+            .map(|(a, b, p)| (a, b, p.into_counts()))
+            .collect()
     }
 }
 

@@ -42,7 +42,8 @@ pub use measures::Measures;
 use rayon::prelude::*;
 
 use crate::counts::{
-    CoMentionCounts, Layer, NodeCounts, PairCounts, PairStrings, Scope, Slice, Totals,
+    CoMentionCounts, Counter, Layer, NodeCounts, PairCounts, PairStrings, Scope, Slice, Tally,
+    Totals,
 };
 use crate::error::{Error, Result};
 
@@ -316,7 +317,7 @@ impl CoMentionGraph {
                 options.types.is_empty() || options.types.contains(kind)
             })
             .collect();
-        let mut nodes: Vec<Node> = kept
+        let nodes: Vec<Node> = kept
             .iter()
             .map(|&(id, n)| {
                 let info = entities.get(id);
@@ -338,31 +339,15 @@ impl CoMentionGraph {
 
         // Edges in parallel, in the order of the sorted pairs; the scopes
         // of an edge's ends come from its nodes (the overall counts).
-        let weight = options.weight;
         let pairs = overall.sorted_pairs();
+        let n = overall.totals().scopes;
         let edge = |&(a, b, p): &(&str, &str, &PairCounts), taken: Option<PairStrings>| {
             let (&source, &target) = (index.get(a)?, index.get(b)?);
-            if p.cooccurrences < options.min_cooccurrences {
-                return None;
-            }
-            let (sa, sb) = (nodes[source].counts.scopes, nodes[target].counts.scopes);
-            let n = overall.totals().scopes;
-            let mut values = edge_values(sa, sb, n, p, weight, (None, None));
-            if options.min_weight.is_some_and(|min| values.weight < min) {
-                return None;
-            }
-            // The strings last: none is copied for a dropped edge.
-            let PairStrings { evidence, dates } = taken.unwrap_or_else(|| PairStrings::of(p));
-            (values.first_date, values.last_date) = dates;
-            Some(Edge {
-                source,
-                target,
-                values,
-                evidence,
-                slices: BTreeMap::new(),
+            make_edge(&nodes, source, target, n, p, options, || {
+                taken.unwrap_or_else(|| PairStrings::of(p))
             })
         };
-        let mut edges: Vec<Edge> = match taken {
+        let edges: Vec<Edge> = match taken {
             None => pairs
                 .par_iter()
                 .filter_map(|pair| edge(pair, None))
@@ -373,13 +358,105 @@ impl CoMentionGraph {
                 .filter_map(|(pair, strings)| edge(pair, Some(strings)))
                 .collect(),
         };
+        CoMentionGraph::complete(counts, &index, nodes, edges, options, overall.totals())
+    }
+
+    /// Builds the graph of a [`Tally`] as [`CoMentionGraph::build_taking`]
+    /// builds it from [`Counter::finish`]'s counts with the gazetteer's
+    /// entities attached, equal to it, but without keying every pair of
+    /// the whole corpus by id strings first: the nodes are put in order of
+    /// their ids once, and the pairs in order of their nodes' positions.
+    /// For a large network this is most of the time spent after the last
+    /// document (`comention graph` without `--save-state`).
+    ///
+    /// ```
+    /// use comention::counts::{CountOptions, Counter};
+    /// use comention::graph::{CoMentionGraph, GraphOptions};
+    /// let gaz = comention::Gazetteer::from_csv_str(
+    ///     "id,type,name,aliases\nru,COUNTRY,Russia,\nkz,COUNTRY,Kazakhstan,\n")?;
+    /// let tagger = comention::Tagger::new(&gaz);
+    /// let counter = Counter::new(&gaz, CountOptions::default());
+    /// let (mut tally, mut again) = (counter.tally(), counter.tally());
+    /// for (id, text) in [("a", "Russia and Kazakhstan."), ("b", "Kazakhstan.")] {
+    ///     let doc = comention::Document::new(id, text);
+    ///     tally.add(counter.count(&doc, &tagger.tag(&doc.text)));
+    ///     again.add(counter.count(&doc, &tagger.tag(&doc.text)));
+    /// }
+    /// let graph = CoMentionGraph::from_tally(&counter, tally, &GraphOptions::default());
+    /// let mut counts = counter.finish(again);
+    /// counts.attach_entities(&gaz);
+    /// assert_eq!(graph, CoMentionGraph::build(&counts, &GraphOptions::default()));
+    /// assert_eq!(graph.edges[0].evidence, ["a"]);
+    /// # Ok::<(), comention::Error>(())
+    /// ```
+    pub fn from_tally(counter: &Counter, tally: Tally, options: &GraphOptions) -> CoMentionGraph {
+        let entities = counter.gazetteer().entities();
+        let (mut overall, slices) = counter.finish_indexed(tally);
+        let mut kept: Vec<(u32, NodeCounts)> = std::mem::take(&mut overall.nodes)
+            .into_iter()
+            .filter(|(e, n)| {
+                n.mentions >= options.min_mentions
+                    && (options.types.is_empty()
+                        || options.types.contains(&entities[*e as usize].kind))
+            })
+            .collect();
+        kept.par_sort_unstable_by(|x, y| entities[x.0 as usize].id.cmp(&entities[y.0 as usize].id));
+        let mut position = vec![u32::MAX; entities.len()];
+        for (i, &(e, _)) in kept.iter().enumerate() {
+            position[e as usize] = i as u32;
+        }
+        // Slices are looked up by id (see `add_slices`).
+        let index: HashMap<&str, usize> = match slices.slices().next() {
+            Some(_) => (kept.iter().enumerate())
+                .map(|(i, &(e, _))| (entities[e as usize].id.as_str(), i))
+                .collect(),
+            None => HashMap::new(),
+        };
+        let nodes: Vec<Node> = kept
+            .into_par_iter()
+            .map(|(e, counts)| {
+                let entity = &entities[e as usize];
+                Node {
+                    id: entity.id.clone(),
+                    label: entity.name.clone(),
+                    kind: entity.kind.clone(),
+                    attributes: entity.attributes.clone(),
+                    counts,
+                    slices: BTreeMap::new(),
+                }
+            })
+            .collect();
+        let n = overall.totals.scopes;
+        let totals = overall.totals;
+        let edges: Vec<Edge> = overall
+            .pairs_at(&position)
+            .into_par_iter()
+            .filter_map(|(a, b, mut p)| {
+                let strings = PairStrings::take(&mut p);
+                make_edge(&nodes, a as usize, b as usize, n, &p, options, || strings)
+            })
+            .collect();
+        CoMentionGraph::complete(&slices, &index, nodes, edges, options, totals)
+    }
+
+    /// The graph of `nodes` and their candidate `edges` (in order, past the
+    /// edge filters): the backbone, top K, and the slices of `counts`,
+    /// whose ids `index` maps to nodes.
+    fn complete(
+        counts: &CoMentionCounts,
+        index: &HashMap<&str, usize>,
+        mut nodes: Vec<Node>,
+        mut edges: Vec<Edge>,
+        options: &GraphOptions,
+        totals: Totals,
+    ) -> CoMentionGraph {
         if let Some(Backbone::Disparity { alpha }) = options.backbone {
             edges = disparity(edges, nodes.len(), alpha);
         }
         if let Some(k) = options.top_k {
             edges = top_k(edges, &nodes, k);
         }
-        add_slices(counts, &index, &mut nodes, &mut edges, weight);
+        add_slices(counts, index, &mut nodes, &mut edges, options.weight);
         CoMentionGraph {
             nodes,
             edges,
@@ -387,7 +464,7 @@ impl CoMentionGraph {
             slice: counts.options().slice,
             slice_keys: counts.slices().map(|(k, _)| k.to_string()).collect(),
             options: options.clone(),
-            totals: overall.totals(),
+            totals,
         }
     }
 
@@ -411,6 +488,38 @@ impl CoMentionGraph {
     pub fn is_sliced(&self) -> bool {
         self.slice.is_some()
     }
+}
+
+/// The edge between `nodes[source]` and `nodes[target]` with the counts
+/// `p`, of `n` scopes in all, unless the edge filters drop it; `strings`
+/// gives its evidence and dates (asked for last: none is made for a
+/// dropped edge).
+fn make_edge(
+    nodes: &[Node],
+    source: usize,
+    target: usize,
+    n: u64,
+    p: &PairCounts,
+    options: &GraphOptions,
+    strings: impl FnOnce() -> PairStrings,
+) -> Option<Edge> {
+    if p.cooccurrences < options.min_cooccurrences {
+        return None;
+    }
+    let (sa, sb) = (nodes[source].counts.scopes, nodes[target].counts.scopes);
+    let mut values = edge_values(sa, sb, n, p, options.weight, (None, None));
+    if options.min_weight.is_some_and(|min| values.weight < min) {
+        return None;
+    }
+    let PairStrings { evidence, dates } = strings();
+    (values.first_date, values.last_date) = dates;
+    Some(Edge {
+        source,
+        target,
+        values,
+        evidence,
+        slices: BTreeMap::new(),
+    })
 }
 
 /// The values of a pair whose ends are in `sa` and `sb` of `n` scopes.

@@ -335,6 +335,41 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    /// The graph of a tally, built without keying its pairs by id strings,
+    /// equals the graph of the same documents counted one by one with
+    /// [`CoMentionCounts::add_document`], whatever the counting options and
+    /// filters; on a pool of 3 threads, so that its parallel steps split.
+    #[test]
+    fn from_tally_equals_build(
+        spec in proptest::collection::vec(crate::counts::tests::arb_doc(), 0..25),
+        options in crate::counts::tests::arb_options(),
+        min_mentions in 0u64..3,
+        countries_only in proptest::bool::ANY,
+        min_cooccurrences in 0u64..3,
+        min_weight in proptest::option::of(0.0f64..2.0),
+        top_k in proptest::option::of(1usize..3),
+        alpha in proptest::option::of(0.05f64..0.95),
+        weight in proptest::sample::select(Weight::ALL.to_vec()),
+    ) {
+        let docs = crate::counts::tests::build(&spec);
+        let backbone = alpha.map(|alpha| Backbone::Disparity { alpha });
+        let types = if countries_only { BTreeSet::from(["COUNTRY".to_string()]) } else { BTreeSet::new() };
+        let opts = GraphOptions { weight, min_weight, min_cooccurrences, min_mentions, types, top_k, backbone };
+        let expected = CoMentionGraph::build(&count(&docs, &options), &opts);
+        let gaz = crate::counts::tests::gaz();
+        let tagger = crate::Tagger::new(&gaz);
+        let counter = Counter::new(&gaz, options);
+        let mut tally = counter.tally();
+        for d in &docs {
+            tally.add(counter.count(d, &tagger.tag(&d.text)));
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let graph = pool.install(|| CoMentionGraph::from_tally(&counter, tally, &opts));
+        proptest::prop_assert_eq!(graph, expected);
+    }
+}
+
 /// A state may pair an entity in a slice without listing it as a node of
 /// that slice: it then has 0 scopes there, whichever slices a worker
 /// handled before. 40 yearly slices on one thread (workers reuse their
