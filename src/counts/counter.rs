@@ -195,10 +195,15 @@ pub(crate) struct IndexedLayer {
 }
 
 impl IndexedLayer {
-    /// The counts of every pair whose two entities have a position
-    /// (`position[entity]`, `u32::MAX` for none), as `(smaller position,
-    /// larger position, counts)` sorted by the positions. Made on the pool.
-    pub(crate) fn pairs_at(self, position: &[u32]) -> Vec<(u32, u32, PairCounts)> {
+    /// `make(a, b, counts)` of every pair whose two entities have a
+    /// position (`position[entity]`, `u32::MAX` for none), with `a < b`
+    /// their positions, in order of `(a, b)`; made on the pool, and kept
+    /// where `make` gives something.
+    pub(crate) fn pairs_at<T: Send>(
+        self,
+        position: &[u32],
+        make: impl Fn(u32, u32, PairCounts) -> Option<T> + Sync,
+    ) -> Vec<T> {
         use rayon::prelude::*;
         let mut kept: Vec<(u32, u32, PairTally)> = self
             .pairs
@@ -215,7 +220,7 @@ impl IndexedLayer {
             .collect();
         kept.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
         kept.into_par_iter()
-            .map(|(a, b, p)| (a, b, p.into_counts()))
+            .filter_map(|(a, b, p)| make(a, b, p.into_counts()))
             .collect()
     }
 }

@@ -428,14 +428,10 @@ impl CoMentionGraph {
             .collect();
         let n = overall.totals.scopes;
         let totals = overall.totals;
-        let edges: Vec<Edge> = overall
-            .pairs_at(&position)
-            .into_par_iter()
-            .filter_map(|(a, b, mut p)| {
-                let strings = PairStrings::take(&mut p);
-                make_edge(&nodes, a as usize, b as usize, n, &p, options, || strings)
-            })
-            .collect();
+        let edges: Vec<Edge> = overall.pairs_at(&position, |a, b, mut p| {
+            let strings = PairStrings::take(&mut p);
+            make_edge(&nodes, a as usize, b as usize, n, &p, options, || strings)
+        });
         CoMentionGraph::complete(&slices, &index, nodes, edges, options, totals)
     }
 
