@@ -226,36 +226,82 @@ const RENDER_TASKS: usize = 16;
 /// Renders `items` in parallel, chunk by chunk, and writes the bytes in
 /// item order: the output equals rendering them one after the other into
 /// `out`, on any number of threads. At most `RENDER_CHUNK * RENDER_TASKS`
-/// items' bytes are held at once, in buffers that serve every group (fresh
-/// memory for each would cost a page fault per 4 KiB written).
+/// items' bytes are held at once per group, in buffers that serve every
+/// group (fresh memory for each would cost a page fault per 4 KiB written).
+///
+/// This thread writes each group while a helper thread has the pool
+/// render the next one into a second set of buffers: writing a large
+/// network to a file (copying ~100 MB into the page cache) then overlaps
+/// the rendering instead of following it. Should writing fail, the helper
+/// stops after the group at hand.
 pub(crate) fn write_in_order<T: Sync>(
     items: &[T],
     out: &mut dyn std::io::Write,
     render: impl Fn(usize, &T, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let mut buffers: Vec<Vec<u8>> = Vec::new();
-    for (group_index, group) in items.chunks(RENDER_CHUNK * RENDER_TASKS).enumerate() {
-        let first = group_index * RENDER_CHUNK * RENDER_TASKS;
-        let tasks = group.len().div_ceil(RENDER_CHUNK);
-        if buffers.len() < tasks {
-            buffers.resize_with(tasks, Vec::new);
-        }
-        group
-            .par_chunks(RENDER_CHUNK)
-            .zip(buffers.par_iter_mut())
-            .enumerate()
-            .for_each(|(c, (chunk, bytes))| {
-                bytes.clear();
-                for (k, item) in chunk.iter().enumerate() {
-                    render(first + c * RENDER_CHUNK + k, item, bytes);
-                }
-            });
-        for bytes in &buffers[..tasks] {
-            out.write_all(bytes)?;
-        }
+    use std::sync::mpsc::sync_channel;
+    let group_len = RENDER_CHUNK * RENDER_TASKS;
+    if items.len() <= group_len {
+        // One group: nothing to overlap.
+        let mut buffers = vec![Vec::new(); items.len().div_ceil(RENDER_CHUNK)];
+        render_group(items, 0, &mut buffers, &render);
+        return buffers.iter().try_for_each(|bytes| out.write_all(bytes));
     }
-    Ok(())
+    // Buffer sets go to the writer full and come back empty; two exist.
+    let (full_tx, full_rx) = sync_channel::<Vec<Vec<u8>>>(1);
+    let (empty_tx, empty_rx) = sync_channel::<Vec<Vec<u8>>>(2);
+    for _ in 0..2 {
+        empty_tx.send(Vec::new()).expect("the receiver is alive");
+    }
+    let render = &render;
+    std::thread::scope(move |scope| {
+        scope.spawn(move || {
+            for (g, group) in items.chunks(group_len).enumerate() {
+                let Ok(mut buffers) = empty_rx.recv() else {
+                    return;
+                };
+                buffers.resize_with(group.len().div_ceil(RENDER_CHUNK), Vec::new);
+                render_group(group, g * group_len, &mut buffers, render);
+                if full_tx.send(buffers).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut written = Ok(());
+        for buffers in full_rx.iter() {
+            written = buffers.iter().try_for_each(|bytes| out.write_all(bytes));
+            if written.is_err() {
+                break;
+            }
+            // Fails once the helper is done: the groups it sent are still
+            // to be written.
+            let _ = empty_tx.send(buffers);
+        }
+        // The helper, waiting to send or for buffers, stops.
+        drop((full_rx, empty_tx));
+        written
+    })
+}
+
+/// Renders `group` (whose first item is item `first`) into `buffers`, one
+/// buffer per [`RENDER_CHUNK`] items, in parallel.
+fn render_group<T: Sync>(
+    group: &[T],
+    first: usize,
+    buffers: &mut [Vec<u8>],
+    render: &(impl Fn(usize, &T, &mut Vec<u8>) + Sync),
+) {
+    use rayon::prelude::*;
+    group
+        .par_chunks(RENDER_CHUNK)
+        .zip(buffers.par_iter_mut())
+        .enumerate()
+        .for_each(|(c, (chunk, bytes))| {
+            bytes.clear();
+            for (k, item) in chunk.iter().enumerate() {
+                render(first + c * RENDER_CHUNK + k, item, bytes);
+            }
+        });
 }
 
 /// Shortest round-trip notation, always with a `.` or exponent (`2.0`, `1e-7`):

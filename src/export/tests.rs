@@ -734,3 +734,108 @@ mod hostile_text {
         }
     }
 }
+
+/// A writer that sleeps a millisecond in each write: the rendering
+/// helper is done with the last groups before they are written.
+struct Slow(Vec<u8>);
+
+impl std::io::Write for Slow {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What [`write_in_order`] writes for `n` items on a pool of `threads`,
+/// into a fast or a slow writer.
+fn in_order(n: usize, threads: usize, slow: bool) -> Vec<u8> {
+    let items: Vec<usize> = (0..n).map(|i| i * 7 % 13).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let render = |i: usize, item: &usize, bytes: &mut Vec<u8>| {
+        bytes.extend_from_slice(format!("{i}:{item}\n").as_bytes())
+    };
+    if slow {
+        let mut out = Slow(Vec::new());
+        pool.install(|| write_in_order(&items, &mut out, render))
+            .unwrap();
+        return out.0;
+    }
+    let mut out = Vec::new();
+    pool.install(|| write_in_order(&items, &mut out, render))
+        .unwrap();
+    out
+}
+
+/// One group, a group and one item, and several groups with a short last
+/// one (each group rendered while the one before is written): the bytes
+/// of rendering the items one after the other, on 1–3 threads, and when
+/// writing is slower than rendering.
+#[test]
+fn write_in_order_equals_rendering_one_after_the_other() {
+    let group = RENDER_CHUNK * RENDER_TASKS;
+    for n in [0, 1, RENDER_CHUNK + 1, group, group + 1, 3 * group + 17] {
+        let expected: String = (0..n).map(|i| format!("{i}:{}\n", i * 7 % 13)).collect();
+        for threads in 1..=3 {
+            let out = in_order(n, threads, false);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "{n} items, {threads} threads"
+            );
+        }
+        let out = in_order(n, 2, true);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            expected,
+            "{n} items, slow writer"
+        );
+    }
+}
+
+/// A writer that fails once it has taken `room` bytes.
+struct FailsAfter {
+    taken: Vec<u8>,
+    room: usize,
+}
+
+impl std::io::Write for FailsAfter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.taken.len() + buf.len() > self.room {
+            return Err(std::io::Error::other("disk full"));
+        }
+        self.taken.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A failed write is returned, whichever group it hits (the rendering
+/// helper stops instead of waiting forever), after a prefix of the output.
+#[test]
+fn write_in_order_returns_a_write_error() {
+    let n = 5 * RENDER_CHUNK * RENDER_TASKS;
+    let full = in_order(n, 2, false);
+    for room in [0, 10, full.len() / 2, full.len() - 1] {
+        let items: Vec<usize> = (0..n).map(|i| i * 7 % 13).collect();
+        let mut out = FailsAfter {
+            taken: Vec::new(),
+            room,
+        };
+        let result = write_in_order(&items, &mut out, |i, item, bytes| {
+            bytes.extend_from_slice(format!("{i}:{item}\n").as_bytes())
+        });
+        assert_eq!(result.unwrap_err().to_string(), "disk full", "room {room}");
+        assert!(full.starts_with(&out.taken), "room {room}");
+    }
+}
