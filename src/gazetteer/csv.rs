@@ -130,7 +130,9 @@ fn for_each_chunk(
         width: headers.len(),
         path: std::sync::Arc::from(path),
     };
-    let (mut from, mut line) = (reader.position().byte() as usize, reader.position().line());
+    let mut from = reader.position().byte() as usize;
+    let mut lines = Lines::new(text.as_bytes());
+    let mut line = lines.of_byte(from);
     let Some(chunk_bytes) = chunk_bytes else {
         let rows = columns.rows(&text[from..], line, &error)?;
         let records = rows.len();
@@ -164,7 +166,7 @@ fn for_each_chunk(
             let at_byte = at.byte() as usize;
             if at_byte - from >= chunk_bytes {
                 spawn(from, at_byte, line);
-                (from, line) = (at_byte, at.line());
+                (from, line) = (at_byte, lines.of_byte(at_byte));
             }
         }
         spawn(from, text.len(), line);
@@ -247,6 +249,54 @@ struct Columns {
     path: std::sync::Arc<Path>,
 }
 
+/// Line numbers of byte offsets in a text, asked for in increasing order
+/// (each line break is counted once). The `csv` crate's own count is one
+/// short after a quoted cell with a CRLF line break in it.
+struct Lines<'t> {
+    text: &'t [u8],
+    /// Bytes counted so far, and the line of the byte there.
+    at: usize,
+    line: u64,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        Lines {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the byte at `offset` (1-based).
+    fn of_byte(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset > self.at {
+            let breaks = memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
+            self.line += breaks as u64;
+            self.at = offset;
+        }
+        self.line
+    }
+
+    /// The line of the record at `offset`: of its first byte that is not
+    /// a line break (the `csv` crate counts blank lines before a record as
+    /// part of it).
+    fn of_record(&mut self, offset: usize) -> u64 {
+        let rest = self.text.get(offset..).unwrap_or_default();
+        let skip = rest
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        if skip == rest.len() {
+            // Only line breaks left (an error at the end): the record's
+            // own line.
+            return self.of_byte(offset);
+        }
+        self.of_byte(offset + skip)
+    }
+}
+
 impl Columns {
     /// The rows of `text`, whole records of the body that start on line
     /// `first_line` of the file.
@@ -260,7 +310,8 @@ impl Columns {
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let file_line = |line: u64| first_line + line - 1;
+        let mut lines = Lines::new(text.as_bytes());
+        let mut file_line = |byte: u64| first_line - 1 + lines.of_record(byte as usize);
         // A handle of this chunk's own: origins cloned from one shared by
         // every chunk made the threads fight over its count's cache line.
         let path: std::sync::Arc<Path> = std::sync::Arc::from(&*self.path);
@@ -271,7 +322,7 @@ impl Columns {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| file_line(p.line()));
+                    let line = e.position().map_or(0, |p| file_line(p.byte()));
                     // Not `e` itself: its text holds the chunk's numbers.
                     let message = match e.kind() {
                         ::csv::ErrorKind::Utf8 { err, .. } => {
@@ -282,7 +333,7 @@ impl Columns {
                     return Err(error(line, message));
                 }
             }
-            let line = record.position().map_or(0, |p| file_line(p.line()));
+            let line = record.position().map_or(0, |p| file_line(p.byte()));
             if record.len() != self.width {
                 return Err(error(
                     line,
@@ -595,6 +646,28 @@ mod tests {
         assert_eq!(rows[199].origin.line, 400);
         assert_eq!(rows[199].entity.name, "Name, 199");
         assert_eq!(rows[199].entity.aliases[2].text, "B\n199");
+    }
+
+    /// Lines are physical lines, counted over quoted CRLF line breaks
+    /// (where the `csv` crate's count falls one short) and blank lines, in
+    /// one pass and in chunks of one record.
+    #[test]
+    fn lines_count_quoted_crlf_breaks_and_blank_lines() {
+        // 1 header, 2–3 ru, 4 blank, 5–7 kz, 8 cn.
+        let text = "id,type,name,aliases\r\n\
+                    ru,COUNTRY,Russia,\"Rossiya\r\nRF\"\r\n\
+                    \r\n\
+                    kz,COUNTRY,Kazakhstan,\"A\r\nB\r\nC\"\r\n\
+                    cn,COUNTRY,China,\r\n";
+        let path = Path::new("g.csv");
+        let bad = format!("{text}\r\n,COUNTRY,Nameless,\r\n");
+        for chunk in [None, Some(1)] {
+            let rows = rows_in_chunks(text, path, chunk).unwrap();
+            let lines: Vec<u64> = rows.iter().map(|r| r.origin.line).collect();
+            assert_eq!(lines, [2, 5, 8], "chunks of {chunk:?}");
+            let err = rows_in_chunks(&bad, path, chunk).unwrap_err().to_string();
+            assert!(err.starts_with("g.csv:10: empty id"), "{err}");
+        }
     }
 
     /// 200 rows, each a chunk of its own with `chunk_bytes` = 1.
