@@ -16,6 +16,11 @@
 //!   adds the counts in batches with [`Tally::add_all`] (parallel);
 //! - `add_document_*`: the same through [`CoMentionCounts::add_document`],
 //!   the one-document-at-a-time API;
+//! - `network_from_*`: the network of a full tally (document scope, no
+//!   filters), built from the id-keyed counts ([`Counter::finish`], then
+//!   [`CoMentionGraph::build_taking`], as `graph --save-state` does) or
+//!   straight from the tally ([`CoMentionGraph::from_tally`], as `graph`
+//!   does otherwise);
 //! - `sentences`/`paragraphs`: the segmenter over the same articles (the
 //!   tagger numbers sentences with it; the sentence scope counts them).
 //!
@@ -29,7 +34,8 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use comention::corpus::segment;
-use comention::counts::{CoMentionCounts, CountOptions, Counter, Scope};
+use comention::counts::{CoMentionCounts, CountOptions, Counter, Scope, Tally};
+use comention::graph::{CoMentionGraph, GraphOptions};
 use comention::tagger::Mention;
 use comention::{Document, Gazetteer};
 use divan::counter::{BytesCount, ItemsCount};
@@ -238,6 +244,51 @@ fn tally_all_document_scope(bencher: Bencher) {
     };
     assert_eq!(run().pair_count(), c.pairs);
     bencher.counter(ItemsCount::new(ARTICLES)).bench(run);
+}
+
+/// The full tally of the corpus at document scope, and its counter.
+fn full_tally(c: &Corpus) -> (Counter<'_>, Tally) {
+    let counter = Counter::new(&c.gazetteer, options(Scope::Document));
+    let mut tally = counter.tally();
+    for (doc, mentions) in &c.docs {
+        tally.add(counter.count(doc, mentions));
+    }
+    (counter, tally)
+}
+
+#[inline(never)]
+fn network_through_counts(c: &Corpus, counter: &Counter, tally: Tally) -> CoMentionGraph {
+    let mut counts = counter.finish(tally);
+    counts.attach_entities(&c.gazetteer);
+    CoMentionGraph::build_taking(&mut counts, &GraphOptions::default())
+}
+
+/// The network of the whole corpus from id-keyed counts.
+#[divan::bench]
+fn network_from_counts(bencher: Bencher) {
+    let c = &*CORPUS;
+    let (counter, tally) = full_tally(c);
+    let graph = network_through_counts(c, &counter, tally.clone());
+    assert_eq!(graph.edges.len(), c.pairs);
+    bencher
+        .counter(ItemsCount::new(c.pairs))
+        .with_inputs(|| tally.clone())
+        .bench_values(|t| network_through_counts(c, &counter, t));
+}
+
+/// The same network straight from the tally (checked equal to the one
+/// above before timing).
+#[divan::bench]
+fn network_from_tally(bencher: Bencher) {
+    let c = &*CORPUS;
+    let (counter, tally) = full_tally(c);
+    let graph = CoMentionGraph::from_tally(&counter, tally.clone(), &GraphOptions::default());
+    assert_eq!(graph.edges.len(), c.pairs);
+    assert_eq!(graph, network_through_counts(c, &counter, tally.clone()));
+    bencher
+        .counter(ItemsCount::new(c.pairs))
+        .with_inputs(|| tally.clone())
+        .bench_values(|t| CoMentionGraph::from_tally(&counter, t, &GraphOptions::default()));
 }
 
 #[divan::bench]
