@@ -15,7 +15,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::{
-    date_prefix, CoMentionCounts, CountOptions, Layer, NodeCounts, PairCounts, Scope, Totals,
+    date_prefix, CoMentionCounts, CountOptions, Layer, NodeCounts, PairCounts, PairStrings, Scope,
+    Totals,
 };
 use crate::corpus::{segment, Document};
 use crate::gazetteer::Gazetteer;
@@ -127,7 +128,7 @@ impl<'g> Counter<'g> {
                 .into_iter()
                 .map(|(e, n)| (e, n.into_counts()))
                 .collect(),
-            pairs: layer.pairs,
+            pairs: IndexedPairs(layer.pairs),
         };
         (overall, counts)
     }
@@ -191,22 +192,26 @@ pub(crate) struct IndexedLayer {
     pub(crate) totals: Totals,
     /// `(entity, counts)`, in no order.
     pub(crate) nodes: Vec<(u32, NodeCounts)>,
-    pairs: Vec<HashMap<u64, PairTally, Fast>>,
+    pub(crate) pairs: IndexedPairs,
 }
 
-impl IndexedLayer {
-    /// `make(a, b, counts)` of every pair whose two entities have a
-    /// position (`position[entity]`, `u32::MAX` for none), with `a < b`
-    /// their positions, in order of `(a, b)`; made on the pool, and kept
-    /// where `make` gives something.
-    pub(crate) fn pairs_at<T: Send>(
+/// The pairs of an [`IndexedLayer`].
+pub(crate) struct IndexedPairs(Vec<HashMap<u64, PairTally, Fast>>);
+
+impl IndexedPairs {
+    /// `make(a, b, numbers, strings)` of every pair whose two entities
+    /// have a position (`position[entity]`, `u32::MAX` for none), with
+    /// `a < b` their positions, in order of `(a, b)`; made on the pool,
+    /// and kept where `make` gives something. `numbers` are the pair's
+    /// counts without evidence and dates; `strings` makes those.
+    pub(crate) fn at<T: Send>(
         self,
         position: &[u32],
-        make: impl Fn(u32, u32, PairCounts) -> Option<T> + Sync,
+        make: impl Fn(u32, u32, PairCounts, LazyStrings) -> Option<T> + Sync,
     ) -> Vec<T> {
         use rayon::prelude::*;
         let mut kept: Vec<(u32, u32, PairTally)> = self
-            .pairs
+            .0
             .into_par_iter()
             .flat_map_iter(|table| {
                 table.into_iter().filter_map(|(key, p)| {
@@ -220,7 +225,10 @@ impl IndexedLayer {
             .collect();
         kept.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
         kept.into_par_iter()
-            .filter_map(|(a, b, p)| make(a, b, p.into_counts()))
+            .filter_map(|(a, b, p)| {
+                let (numbers, strings) = p.split();
+                make(a, b, numbers, strings)
+            })
             .collect()
     }
 }
@@ -557,14 +565,43 @@ impl NodeTally {
 
 impl PairTally {
     fn into_counts(self) -> PairCounts {
-        PairCounts {
+        let (mut counts, strings) = self.split();
+        let PairStrings { evidence, dates } = strings.make();
+        (counts.evidence, (counts.first_date, counts.last_date)) = (evidence, dates);
+        counts
+    }
+
+    /// The pair's numbers (no evidence, no dates), and its strings still
+    /// to be made.
+    fn split(self) -> (PairCounts, LazyStrings) {
+        let counts = PairCounts {
             cooccurrences: self.cooccurrences,
             documents: self.documents,
-            first_date: self.dates.first(),
-            last_date: self.dates.last(),
+            ..PairCounts::default()
+        };
+        let strings = LazyStrings {
+            evidence: self.evidence,
+            dates: self.dates,
+        };
+        (counts, strings)
+    }
+}
+
+/// A pair's evidence ids and dates, made into strings only when asked
+/// for: a graph's edge filters drop many pairs without needing them.
+pub(crate) struct LazyStrings {
+    evidence: Option<Box<Evidence>>,
+    dates: Span,
+}
+
+impl LazyStrings {
+    /// The strings.
+    pub(crate) fn make(self) -> PairStrings {
+        PairStrings {
             evidence: self
                 .evidence
                 .map_or_else(Vec::new, |e| e.0.iter().map(|id| id.to_string()).collect()),
+            dates: (self.dates.first(), self.dates.last()),
         }
     }
 }

@@ -374,7 +374,7 @@ impl PairStrings {
     }
 
     /// `p`'s strings, moved out.
-    pub(crate) fn take(p: &mut PairCounts) -> PairStrings {
+    fn take(p: &mut PairCounts) -> PairStrings {
         PairStrings {
             evidence: std::mem::take(&mut p.evidence),
             dates: (p.first_date.take(), p.last_date.take()),

@@ -391,8 +391,9 @@ impl CoMentionGraph {
     /// ```
     pub fn from_tally(counter: &Counter, tally: Tally, options: &GraphOptions) -> CoMentionGraph {
         let entities = counter.gazetteer().entities();
-        let (mut overall, slices) = counter.finish_indexed(tally);
-        let mut kept: Vec<(u32, NodeCounts)> = std::mem::take(&mut overall.nodes)
+        let (overall, slices) = counter.finish_indexed(tally);
+        let mut kept: Vec<(u32, NodeCounts)> = overall
+            .nodes
             .into_iter()
             .filter(|(e, n)| {
                 n.mentions >= options.min_mentions
@@ -428,9 +429,11 @@ impl CoMentionGraph {
             .collect();
         let n = overall.totals.scopes;
         let totals = overall.totals;
-        let edges: Vec<Edge> = overall.pairs_at(&position, |a, b, mut p| {
-            let strings = PairStrings::take(&mut p);
-            make_edge(&nodes, a as usize, b as usize, n, &p, options, || strings)
+        // A dropped edge's strings are never made.
+        let edges: Vec<Edge> = overall.pairs.at(&position, |a, b, p, strings| {
+            make_edge(&nodes, a as usize, b as usize, n, &p, options, || {
+                strings.make()
+            })
         });
         CoMentionGraph::complete(&slices, &index, nodes, edges, options, totals)
     }
