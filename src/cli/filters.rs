@@ -11,16 +11,16 @@ use comention::graph::{Backbone, GraphOptions, Weight};
 #[derive(Debug, Clone, Args)]
 pub struct FilterArgs {
     /// What edge `weight` holds: cooccurrences, documents, pmi, npmi, jaccard,
-    /// dice or llr [default: cooccurrences].
+    /// dice or llr.
     #[arg(long, value_name = "WEIGHT", default_value = "cooccurrences")]
     pub weight: Weight,
     /// Drop edges whose weight is below X [default: keep all].
     #[arg(long, value_name = "X")]
     pub min_weight: Option<f64>,
-    /// Drop edges with fewer co-occurrences [default: 1].
+    /// Drop edges with fewer co-occurrences.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_cooccurrences: u64,
-    /// Drop entities with fewer mentions [default: 1].
+    /// Drop entities with fewer mentions.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_mentions: u64,
     /// Keep only entities of these types, comma-separated (e.g. PERSON,COUNTRY) [default: all].

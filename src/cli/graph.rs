@@ -33,13 +33,13 @@ pub struct GraphArgs {
     #[command(flatten)]
     gazetteer: GazetteerArgs,
     /// Co-occurrence unit: document, paragraph, sentence or window:N (mentions
-    /// at most N words apart) [default: document].
+    /// at most N words apart).
     #[arg(long, default_value = "document", value_parser = parse_scope)]
     scope: Scope,
     /// Also count per time slice of the document date [default: no slices].
     #[arg(long, value_enum)]
     slice: Option<SliceArg>,
-    /// Example document ids kept per edge (the K smallest ids) [default: 3].
+    /// Example document ids kept per edge (the K smallest ids).
     #[arg(long, value_name = "K", default_value_t = 3)]
     evidence: usize,
     /// Count an entity as the entity whose id is its value of this gazetteer

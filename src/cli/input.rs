@@ -249,12 +249,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn command_line_is_consistent() {
-        use clap::CommandFactory;
-        crate::cli::Cli::command().debug_assert();
-    }
-
-    #[test]
     fn summary_line() {
         let s = Summary {
             documents: 1,

@@ -67,14 +67,14 @@ pub struct Args {
     /// spelled exactly as an alias (`BRI` in `BRICS`) [default: off].
     #[arg(long, requires = "doc")]
     explain: bool,
-    /// Top entities shown per article in the list [default: 5].
+    /// Top entities shown per article in the list.
     #[arg(long, value_name = "N", default_value_t = 5)]
     top: usize,
     /// List the articles that mention ENTITY (an id, a name or an alias),
     /// with a keyword-in-context line per hit [default: off].
     #[arg(long, value_name = "ENTITY")]
     grep: Option<String>,
-    /// Colour mentions by entity type [default: auto].
+    /// Colour mentions by entity type.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     color: ColorArg,
     #[command(flatten)]

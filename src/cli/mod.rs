@@ -111,11 +111,11 @@ pub enum CaseArg {
 /// Gazetteer and matching options shared by every command that tags.
 #[derive(Debug, Clone, Args)]
 pub struct GazetteerArgs {
-    /// Gazetteer file (CSV, or spaCy EntityRuler .jsonl); repeat to combine.
-    /// Default: the embedded lists.
+    /// Gazetteer file (CSV, or spaCy EntityRuler .jsonl); repeat to combine
+    /// [default: the embedded lists].
     #[arg(short = 'g', long = "gazetteer", value_name = "FILE")]
     pub gazetteers: Vec<PathBuf>,
-    /// Letter case rule [default: smart].
+    /// Letter case rule.
     #[arg(long, value_enum, default_value_t = CaseArg::Smart)]
     pub case: CaseArg,
     /// Fold diacritics so that "Turkiye" matches "Türkiye" [default: off].
@@ -131,7 +131,7 @@ pub struct GazetteerArgs {
     /// else ~/.cache/comention].
     #[arg(long, value_name = "DIR", env = "COMENTION_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Neither read nor write compiled automata.
+    /// Neither read nor write compiled automata [default: off].
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -240,5 +240,38 @@ mod tests {
     #[test]
     fn command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    /// Every option's help states its default once: clap appends
+    /// "[default: …]" for an option with a default value, so its doc must
+    /// not say it again; an option without one says it in words.
+    #[test]
+    fn every_option_states_its_default_once() {
+        fn check(command: &clap::Command, path: &str, wrong: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_positional() {
+                    continue;
+                }
+                let help = arg
+                    .get_long_help()
+                    .or(arg.get_help())
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                let shown_by_clap = arg.get_action().takes_values()
+                    && !arg.get_default_values().is_empty()
+                    && !arg.is_hide_default_value_set();
+                let stated = help.matches("[default:").count() + usize::from(shown_by_clap);
+                if stated != 1 {
+                    wrong.push(format!("{path} --{id}: default stated {stated} times"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), wrong);
+            }
+        }
+        let mut wrong = Vec::new();
+        check(&super::Cli::command(), "comention", &mut wrong);
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

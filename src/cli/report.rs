@@ -33,13 +33,13 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Articles shown in full, the first ones in input order; the others are
-    /// counted in the overview and tables only [default: 200].
+    /// counted in the overview and tables only.
     #[arg(long, value_name = "N", default_value_t = 200)]
     max_articles: usize,
-    /// Nodes drawn in the network, the most mentioned ones [default: 80].
+    /// Nodes drawn in the network, the most mentioned ones.
     #[arg(long, value_name = "N", default_value_t = 80)]
     max_nodes: usize,
-    /// Page title [default: "comention report"].
+    /// Page title.
     #[arg(long, value_name = "TEXT", default_value = "comention report")]
     title: String,
     #[command(flatten)]
@@ -52,7 +52,7 @@ pub struct Args {
 /// `comention graph`.
 #[derive(Debug, Clone, clap::Args)]
 struct NetworkArgs {
-    /// Co-occurrence unit: document, paragraph, sentence or window:N [default: document].
+    /// Co-occurrence unit: document, paragraph, sentence or window:N.
     #[arg(long, value_name = "SCOPE", default_value = "document")]
     scope: Scope,
     #[command(flatten)]
