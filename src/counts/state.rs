@@ -22,9 +22,10 @@
 //! reading the concatenation of shard files *is* the merge.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -32,13 +33,15 @@ use super::{
     Slice, Totals,
 };
 use crate::error::{Error, Result};
+use crate::export::write_in_order;
 
 /// The `format` field of the header record.
 pub const FORMAT: &str = "comention-state";
 /// The state format version this crate writes and reads.
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A record as written; read through [`Fields`].
+#[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Record {
     Header {
@@ -84,6 +87,202 @@ enum Record {
         #[serde(default)]
         evidence: Vec<String>,
     },
+}
+
+/// A `node` record as written, its strings borrowed (the fields of
+/// [`Record::Node`], in its order).
+#[derive(Serialize)]
+struct NodeLine<'a> {
+    kind: &'static str,
+    slice: Option<&'a str>,
+    id: &'a str,
+    mentions: u64,
+    scopes: u64,
+    documents: u64,
+    first_date: Option<&'a str>,
+    last_date: Option<&'a str>,
+}
+
+/// A `pair` record as written, its strings borrowed (the fields of
+/// [`Record::Pair`], in its order).
+#[derive(Serialize)]
+struct PairLine<'a> {
+    kind: &'static str,
+    slice: Option<&'a str>,
+    a: &'a str,
+    b: &'a str,
+    cooccurrences: u64,
+    documents: u64,
+    first_date: Option<&'a str>,
+    last_date: Option<&'a str>,
+    evidence: &'a [String],
+}
+
+/// Every record kind's fields, each optional: serde reads a line into this
+/// in one pass, whatever the order of its keys, where the internally
+/// tagged [`Record`] first copied each record into a buffer of its own to
+/// find `kind` (a quarter of `merge`'s time).
+/// [`Fields::record`] then checks what the kind needs.
+#[derive(Deserialize)]
+struct Fields {
+    kind: Option<String>,
+    format: Option<String>,
+    version: Option<u32>,
+    scope: Option<Scope>,
+    slice: Option<String>,
+    evidence: Option<Evidence>,
+    roll_up: Option<String>,
+    fingerprint: Option<String>,
+    id: Option<String>,
+    label: Option<String>,
+    #[serde(rename = "type")]
+    entity_type: Option<String>,
+    attributes: Option<BTreeMap<String, String>>,
+    documents: Option<u64>,
+    scopes: Option<u64>,
+    mentions: Option<u64>,
+    first_date: Option<String>,
+    last_date: Option<String>,
+    a: Option<String>,
+    b: Option<String>,
+    cooccurrences: Option<u64>,
+}
+
+/// `evidence`: a count in the header, document ids in a pair.
+enum Evidence {
+    Count(usize),
+    Ids(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Evidence;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a count (header) or a list of document ids (pair)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> std::result::Result<Evidence, E> {
+                usize::try_from(n)
+                    .map(Evidence::Count)
+                    .map_err(|_| E::custom(format!("evidence count {n} is too large")))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Evidence, A::Error> {
+                let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(id) = seq.next_element::<String>()? {
+                    ids.push(id);
+                }
+                Ok(Evidence::Ids(ids))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A required field of a record.
+fn need<T>(value: Option<T>, name: &str) -> std::result::Result<T, String> {
+    value.ok_or_else(|| format!("missing field `{name}`"))
+}
+
+impl Fields {
+    /// The record these fields make, or what is wrong with them (in
+    /// serde's words, as the derived reader said it).
+    fn record(self) -> std::result::Result<Record, String> {
+        let Some(kind) = self.kind else {
+            return Err("missing field `kind`".into());
+        };
+        Ok(match kind.as_str() {
+            "header" => Record::Header {
+                format: need(self.format, "format")?,
+                version: need(self.version, "version")?,
+                scope: need(self.scope, "scope")?,
+                slice: match self.slice {
+                    None => None,
+                    Some(s) => Some(
+                        Slice::deserialize(serde::de::value::StrDeserializer::<
+                            serde::de::value::Error,
+                        >::new(&s))
+                        .map_err(|e| e.to_string())?,
+                    ),
+                },
+                evidence: match need(self.evidence, "evidence")? {
+                    Evidence::Count(n) => n,
+                    Evidence::Ids(_) => {
+                        return Err("invalid type: sequence, expected a count of evidence ids".into())
+                    }
+                },
+                roll_up: self.roll_up,
+                fingerprint: self.fingerprint,
+            },
+            "entity" => Record::Entity {
+                id: need(self.id, "id")?,
+                label: need(self.label, "label")?,
+                kind: need(self.entity_type, "type")?,
+                attributes: self.attributes.unwrap_or_default(),
+            },
+            "total" => Record::Total {
+                slice: self.slice,
+                documents: need(self.documents, "documents")?,
+                scopes: need(self.scopes, "scopes")?,
+                mentions: need(self.mentions, "mentions")?,
+            },
+            "node" => Record::Node {
+                slice: self.slice,
+                id: need(self.id, "id")?,
+                mentions: need(self.mentions, "mentions")?,
+                scopes: need(self.scopes, "scopes")?,
+                documents: need(self.documents, "documents")?,
+                first_date: self.first_date,
+                last_date: self.last_date,
+            },
+            "pair" => Record::Pair {
+                slice: self.slice,
+                a: need(self.a, "a")?,
+                b: need(self.b, "b")?,
+                cooccurrences: need(self.cooccurrences, "cooccurrences")?,
+                documents: need(self.documents, "documents")?,
+                first_date: self.first_date,
+                last_date: self.last_date,
+                evidence: match self.evidence {
+                    None => Vec::new(),
+                    Some(Evidence::Ids(ids)) => ids,
+                    Some(Evidence::Count(_)) => {
+                        return Err(
+                            "invalid type: integer, expected a list of document ids".into()
+                        )
+                    }
+                },
+            },
+            other => {
+                return Err(format!(
+                    "unknown variant `{other}`, expected one of `header`, `entity`, `total`, `node`, `pair`"
+                ))
+            }
+        })
+    }
+}
+
+/// Bytes of a state read and parsed at once (then up to the next line
+/// end): the lines of a block are parsed in parallel.
+const READ_BLOCK: usize = 4 << 20;
+
+/// The record on one line (`None` for a blank line), or the message for
+/// a line that is not one.
+fn parse_line(line: &[u8]) -> std::result::Result<Option<Record>, String> {
+    // Blank: white space only, ASCII or (rarely) Unicode.
+    let start = line.iter().position(|b| !b.is_ascii_whitespace());
+    let blank = match start {
+        None => true,
+        Some(i) => line[i] >= 0x80 && std::str::from_utf8(line).is_ok_and(|s| s.trim().is_empty()),
+    };
+    if blank {
+        return Ok(None);
+    }
+    let fields: Fields = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    fields.record().map(Some)
 }
 
 /// Writes the state of `counts`, sorted, one record per line.
@@ -140,38 +339,42 @@ pub fn write(counts: &CoMentionCounts, out: &mut dyn Write) -> std::io::Result<(
             out,
         )?;
     }
+    // Nodes and pairs, the bulk of a state, are rendered on the pool and
+    // written in order, borrowing their strings.
     for (slice, layer) in &layers {
-        for (id, n) in layer.sorted_nodes() {
-            line(
-                &Record::Node {
-                    slice: slice.map(str::to_string),
-                    id: id.to_string(),
-                    mentions: n.mentions,
-                    scopes: n.scopes,
-                    documents: n.documents,
-                    first_date: n.first_date.clone(),
-                    last_date: n.last_date.clone(),
-                },
-                out,
-            )?;
-        }
+        let nodes = layer.sorted_nodes();
+        write_in_order(&nodes, out, |_, &(id, n), buf| {
+            let line = NodeLine {
+                kind: "node",
+                slice: *slice,
+                id,
+                mentions: n.mentions,
+                scopes: n.scopes,
+                documents: n.documents,
+                first_date: n.first_date.as_deref(),
+                last_date: n.last_date.as_deref(),
+            };
+            serde_json::to_writer(&mut *buf, &line).expect("writing to memory");
+            buf.push(b'\n');
+        })?;
     }
     for (slice, layer) in &layers {
-        for (a, b, p) in layer.sorted_pairs() {
-            line(
-                &Record::Pair {
-                    slice: slice.map(str::to_string),
-                    a: a.to_string(),
-                    b: b.to_string(),
-                    cooccurrences: p.cooccurrences,
-                    documents: p.documents,
-                    first_date: p.first_date.clone(),
-                    last_date: p.last_date.clone(),
-                    evidence: p.evidence.clone(),
-                },
-                out,
-            )?;
-        }
+        let pairs = layer.sorted_pairs();
+        write_in_order(&pairs, out, |_, &(a, b, p), buf| {
+            let line = PairLine {
+                kind: "pair",
+                slice: *slice,
+                a,
+                b,
+                cooccurrences: p.cooccurrences,
+                documents: p.documents,
+                first_date: p.first_date.as_deref(),
+                last_date: p.last_date.as_deref(),
+                evidence: &p.evidence,
+            };
+            serde_json::to_writer(&mut *buf, &line).expect("writing to memory");
+            buf.push(b'\n');
+        })?;
     }
     Ok(())
 }
@@ -196,6 +399,16 @@ pub fn read(input: impl BufRead, path: &Path) -> Result<CoMentionCounts> {
 
 /// [`read`], plus the line number of the (first) header record.
 fn read_with_header_line(input: impl BufRead, path: &Path) -> Result<(CoMentionCounts, u64)> {
+    read_in_blocks(input, path, READ_BLOCK)
+}
+
+/// [`read_with_header_line`], parsing `block_bytes` at a time (then up to
+/// the next line end).
+fn read_in_blocks(
+    input: impl BufRead,
+    path: &Path,
+    block_bytes: usize,
+) -> Result<(CoMentionCounts, u64)> {
     let error = |line: u64, message: String| Error::State {
         path: path.to_owned(),
         line,
@@ -203,48 +416,71 @@ fn read_with_header_line(input: impl BufRead, path: &Path) -> Result<(CoMentionC
     };
     let mut header: Option<(u64, CountOptions)> = None;
     let mut records: Vec<(u64, Record)> = Vec::new();
-    for (index, text) in input.lines().enumerate() {
-        let number = index as u64 + 1;
-        let text = text.map_err(|e| Error::io(path, e))?;
-        if text.trim().is_empty() {
-            continue;
+    let mut input = input;
+    let mut block = Vec::with_capacity(block_bytes + (64 << 10));
+    let mut first_line = 1u64;
+    loop {
+        block.clear();
+        let read = (&mut input)
+            .take(block_bytes as u64)
+            .read_to_end(&mut block)
+            .and_then(|n| match n {
+                0 => Ok(0),
+                n => input.read_until(b'\n', &mut block).map(|m| n + m),
+            })
+            .map_err(|e| Error::io(path, e))?;
+        if read == 0 {
+            break;
         }
-        let record: Record = serde_json::from_str(&text).map_err(|e| {
-            error(
-                number,
-                format!("not a state record ({e}); is this a comention state file?"),
-            )
-        })?;
-        if let Record::Header {
-            format,
-            version,
-            scope,
-            slice,
-            evidence,
-            roll_up,
-            fingerprint,
-        } = record
-        {
-            if format != FORMAT {
-                return Err(error(
-                    number,
-                    format!("format is {format:?}, expected {FORMAT:?}"),
-                ));
-            }
-            if version != VERSION {
-                return Err(error(
-                    number,
-                    format!("state format version {version} is not supported; this comention reads version {VERSION}"),
-                ));
-            }
-            let options = CountOptions {
+        let lines: Vec<&[u8]> = block
+            .strip_suffix(b"\n")
+            .unwrap_or(&block)
+            .split(|&b| b == b'\n')
+            .collect();
+        let parsed: Vec<_> = lines.par_iter().map(|line| parse_line(line)).collect();
+        let block_first = first_line;
+        first_line += lines.len() as u64;
+        for (number, record) in (block_first..).zip(parsed) {
+            let record = match record {
+                Ok(Some(record)) => record,
+                Ok(None) => continue,
+                Err(e) => {
+                    return Err(error(
+                        number,
+                        format!("not a state record ({e}); is this a comention state file?"),
+                    ))
+                }
+            };
+            if let Record::Header {
+                format,
+                version,
                 scope,
                 slice,
                 evidence,
                 roll_up,
                 fingerprint,
-            };
-            match &header {
+            } = record
+            {
+                if format != FORMAT {
+                    return Err(error(
+                        number,
+                        format!("format is {format:?}, expected {FORMAT:?}"),
+                    ));
+                }
+                if version != VERSION {
+                    return Err(error(
+                    number,
+                    format!("state format version {version} is not supported; this comention reads version {VERSION}"),
+                ));
+                }
+                let options = CountOptions {
+                    scope,
+                    slice,
+                    evidence,
+                    roll_up,
+                    fingerprint,
+                };
+                match &header {
                 Some((first, known)) if *known != options => {
                     return Err(error(
                         number,
@@ -257,8 +493,9 @@ fn read_with_header_line(input: impl BufRead, path: &Path) -> Result<(CoMentionC
                 Some(_) => {}
                 None => header = Some((number, options)),
             }
-        } else {
-            records.push((number, record));
+            } else {
+                records.push((number, record));
+            }
         }
     }
     let Some((header_line, options)) = header else {
@@ -411,4 +648,116 @@ pub fn read_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<
     merged
         .map(|(_, c)| c)
         .ok_or_else(|| Error::Invalid("no state file given".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = r#"{"kind":"header","format":"comention-state","version":1,"scope":"document","slice":"year","evidence":2,"roll_up":null,"fingerprint":null}"#;
+
+    fn node(slice: Option<&str>, id: &str, mentions: u64) -> String {
+        let slice = slice.map_or("null".to_string(), |s| format!("{s:?}"));
+        format!(
+            r#"{{"kind":"node","slice":{slice},"id":"{id}","mentions":{mentions},"scopes":1,"documents":1,"first_date":"2021-02-03","last_date":null}}"#
+        )
+    }
+
+    fn pair(a: &str, b: &str, n: u64, evidence: &[&str]) -> String {
+        format!(
+            r#"{{"kind":"pair","slice":null,"a":"{a}","b":"{b}","cooccurrences":{n},"documents":{n},"first_date":null,"last_date":"2022-01-01","evidence":{}}}"#,
+            serde_json::to_string(evidence).unwrap()
+        )
+    }
+
+    fn read_text(text: &str, block: usize) -> std::result::Result<CoMentionCounts, String> {
+        read_in_blocks(text.as_bytes(), Path::new("s.jsonl"), block)
+            .map(|(counts, _)| counts)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Any key order reads: the reader does not rely on `kind` coming first.
+    #[test]
+    fn fields_read_in_any_order() {
+        let first = format!("{HEADER}\n{}\n", node(None, "kz", 2));
+        let last = format!(
+            "{HEADER}\n{}\n",
+            r#"{"id":"kz","mentions":2,"scopes":1,"documents":1,"first_date":"2021-02-03","last_date":null,"slice":null,"kind":"node"}"#
+        );
+        let counts = read_text(&last, READ_BLOCK).unwrap();
+        assert_eq!(counts, read_text(&first, READ_BLOCK).unwrap());
+        assert_eq!(counts.overall().node("kz").unwrap().mentions, 2);
+    }
+
+    #[test]
+    fn a_record_that_is_not_one_is_named_with_its_line() {
+        let with = |line: &str| read_text(&format!("{HEADER}\n\n{line}\n"), READ_BLOCK);
+        let cases = [
+            (r#"{"kind":"pair","slice":null,"b":"kz","cooccurrences":1,"documents":1}"#, "missing field `a`"),
+            (r#"{"slice":null,"id":"kz","mentions":1,"scopes":1,"documents":1}"#, "missing field `kind`"),
+            (r#"{"kind":"edge","a":"cn","b":"kz"}"#, "unknown variant `edge`, expected one of `header`, `entity`, `total`, `node`, `pair`"),
+            (r#"{"kind":"pair","slice":null,"a":"cn","b":"kz","cooccurrences":1,"documents":1,"evidence":3}"#, "invalid type: integer, expected a list of document ids"),
+            (r#"{"kind":"node","slice":null,"id":"kz","mentions":"two","scopes":1,"documents":1}"#, "invalid type: string \"two\", expected u64"),
+            (r#"{"kind":"header","format":"comention-state","version":1,"scope":"document","slice":"week","evidence":3}"#, "unknown variant `week`, expected one of `year`, `month`, `day`"),
+            (r#"{"kind":"header","format":"comention-state","version":1,"scope":"document","slice":null,"evidence":["d1"]}"#, "invalid type: sequence, expected a count of evidence ids"),
+        ];
+        for (line, message) in cases {
+            let err = with(line).unwrap_err();
+            assert!(err.starts_with("s.jsonl:3: not a state record ("), "{err}");
+            assert!(err.contains(message), "{err} lacks {message}");
+        }
+        // Invalid UTF-8 inside a record is an error on its line too.
+        let mut bytes = format!("{HEADER}\n").into_bytes();
+        bytes.extend_from_slice(b"{\"kind\":\"node\",\"id\":\"k\xFF\"}\n");
+        let err = read_in_blocks(&bytes[..], Path::new("s.jsonl"), READ_BLOCK).unwrap_err();
+        assert!(
+            err.to_string().starts_with("s.jsonl:2: not a state record"),
+            "{err}"
+        );
+    }
+
+    /// Blank lines, white space (also Unicode) and CRLF line ends are skipped.
+    #[test]
+    fn blank_lines_and_crlf_are_skipped() {
+        let text = format!(
+            "\r\n{HEADER}\r\n \t\n\u{a0}\u{2003}\n{}\r\n\n{}",
+            node(None, "kz", 2),
+            pair("cn", "kz", 1, &["d1"])
+        );
+        let counts = read_text(&text, READ_BLOCK).unwrap();
+        assert_eq!(counts.overall().node("kz").unwrap().mentions, 2);
+        assert_eq!(counts.overall().pair("cn", "kz").unwrap().cooccurrences, 1);
+    }
+
+    proptest! {
+        /// However the text is cut into blocks, the counts (or the error,
+        /// with its line number) are those of one pass.
+        #[test]
+        fn blocks_of_any_size_read_alike(
+            records in proptest::collection::vec((0u8..4, 0usize..5, 0usize..5, 1u64..9), 0..40),
+            blanks in proptest::collection::vec(0usize..45, 0..6),
+            bad in proptest::option::of(0usize..45),
+            block in 1usize..300,
+        ) {
+            let ids = ["cn", "kz", "ru", "tr", "uz"];
+            let mut lines = vec![HEADER.to_string()];
+            for (kind, a, b, n) in records {
+                lines.push(match kind {
+                    0 => node(None, ids[a], n),
+                    1 => node(Some("2021"), ids[a], n),
+                    _ if a == b => node(None, ids[b], n),
+                    _ => pair(ids[a.min(b)], ids[a.max(b)], n, &["d9", "d1", "d5"][..(n as usize % 4)]),
+                });
+            }
+            for at in blanks {
+                lines.insert(at.min(lines.len()), "  ".to_string());
+            }
+            if let Some(at) = bad {
+                lines.insert(at.min(lines.len()), "{oops".to_string());
+            }
+            let text = lines.join("\n") + "\n";
+            prop_assert_eq!(read_text(&text, block), read_text(&text, READ_BLOCK));
+        }
+    }
 }
