@@ -409,10 +409,15 @@ pub struct EntityInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layer {
     totals: Totals,
-    nodes: HashMap<String, NodeCounts>,
+    nodes: HashMap<String, NodeCounts, IdHasher>,
     /// `pairs[a][b]` with `a < b`.
-    pairs: HashMap<String, HashMap<String, PairCounts>>,
+    pairs: HashMap<String, HashMap<String, PairCounts, IdHasher>, IdHasher>,
 }
+
+/// The hasher of a layer's id-keyed maps: foldhash, seeded at random per
+/// map like the standard library's SipHash, and several times faster on
+/// short ids (SipHash was 2–3% of `merge`).
+type IdHasher = foldhash::fast::RandomState;
 
 impl Layer {
     /// Global numbers.
@@ -457,7 +462,7 @@ impl Layer {
 
     fn pair_mut(&mut self, a: &str, b: &str) -> &mut PairCounts {
         if !self.pairs.contains_key(a) {
-            self.pairs.insert(a.to_string(), HashMap::new());
+            self.pairs.insert(a.to_string(), HashMap::default());
         }
         let inner = self.pairs.get_mut(a).expect("just inserted");
         if !inner.contains_key(b) {
