@@ -18,9 +18,10 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::cell::spreadsheet_safe;
+use super::cell::{push_csv_row, spreadsheet_safe};
 use super::{
-    edge_values, endpoints, extra_columns, node_values, Value, EDGE_ATTRIBUTES, NODE_ATTRIBUTES,
+    edge_values, endpoints, extra_columns, node_values, write_in_order, Value, EDGE_ATTRIBUTES,
+    NODE_ATTRIBUTES,
 };
 use crate::error::{Error, Result};
 use crate::graph::CoMentionGraph;
@@ -69,36 +70,36 @@ pub fn write(
     edges: &mut dyn Write,
     raw: bool,
 ) -> Result<()> {
-    let error = |e: ::csv::Error| match e.into_kind() {
-        ::csv::ErrorKind::Io(io) => Error::io("<csv>", io),
-        other => Error::Invalid(format!("writing CSV: {other:?}")),
-    };
-    let text = |s: &'_ str| -> String {
+    fn text(raw: bool, s: &str) -> Cow<'_, str> {
         if raw {
-            s.to_string()
+            Cow::Borrowed(s)
         } else {
-            spreadsheet_safe(s).into_owned()
+            spreadsheet_safe(s)
         }
-    };
+    }
     let cell = |v: Option<Value<'_>>| -> String {
         match v {
-            Some(Value::Str(s)) => text(&s),
+            Some(Value::Str(s)) => text(raw, &s).into_owned(),
             Some(v) => v.text().map(Cow::into_owned).unwrap_or_default(),
             None => String::new(),
         }
     };
     let sliced = graph.is_sliced();
     let extras = extra_columns(graph);
+    let write_error = |e| Error::io("<csv>", e);
 
-    let mut w = ::csv::Writer::from_writer(nodes);
+    // Rows are laid out on the pool and written in order; each cell is
+    // quoted as the `csv` crate quotes (see `push_csv_row`).
     let mut header = vec!["Id".to_string(), "Label".to_string()];
     if sliced {
         header.push("slice".into());
     }
     header.extend(NODE_ATTRIBUTES[1..].iter().map(|(n, _)| n.to_string()));
     header.extend(extras.iter().map(|(_, c)| c.clone()));
-    w.write_record(&header).map_err(error)?;
-    for node in &graph.nodes {
+    let mut head = Vec::new();
+    push_csv_row(&mut head, header.iter().map(|h| h.as_bytes()));
+    nodes.write_all(&head).map_err(write_error)?;
+    write_in_order(&graph.nodes, nodes, |_, node, out| {
         let rows: Vec<(Option<&str>, &crate::counts::NodeCounts)> = if sliced {
             node.slices
                 .iter()
@@ -108,20 +109,25 @@ pub fn write(
             vec![(None, &node.counts)]
         };
         for (slice, counts) in rows {
-            let mut row = vec![text(&node.id), text(&node.label)];
-            row.extend(slice.map(str::to_string));
-            row.extend(node_values(node, counts).into_iter().skip(1).map(&cell));
+            let mut row = vec![text(raw, &node.id), text(raw, &node.label)];
+            row.extend(slice.map(Cow::Borrowed));
             row.extend(
-                extras
-                    .iter()
-                    .map(|(a, _)| node.attributes.get(a).map(|v| text(v)).unwrap_or_default()),
+                node_values(node, counts)
+                    .into_iter()
+                    .skip(1)
+                    .map(|v| Cow::Owned(cell(v))),
             );
-            w.write_record(&row).map_err(error)?;
+            row.extend(extras.iter().map(|(a, _)| {
+                node.attributes
+                    .get(a)
+                    .map_or(Cow::Borrowed(""), |v| text(raw, v))
+            }));
+            push_csv_row(out, row.iter().map(|c| c.as_bytes()));
         }
-    }
-    w.flush().map_err(|e| Error::io("<csv>", e))?;
+    })
+    .map_err(write_error)?;
+    nodes.flush().map_err(write_error)?;
 
-    let mut w = ::csv::Writer::from_writer(edges);
     let mut header: Vec<String> = ["Source", "Target", "Type", "Weight"]
         .map(String::from)
         .to_vec();
@@ -129,8 +135,10 @@ pub fn write(
         header.push("slice".into());
     }
     header.extend(EDGE_ATTRIBUTES[1..].iter().map(|(n, _)| n.to_string()));
-    w.write_record(&header).map_err(error)?;
-    for edge in &graph.edges {
+    let mut head = Vec::new();
+    push_csv_row(&mut head, header.iter().map(|h| h.as_bytes()));
+    edges.write_all(&head).map_err(write_error)?;
+    write_in_order(&graph.edges, edges, |_, edge, out| {
         let (s, t) = endpoints(graph, edge);
         let rows: Vec<EdgeRow<'_>> = if sliced {
             edge.slices
@@ -141,14 +149,17 @@ pub fn write(
             vec![(None, &edge.values, Some(edge.evidence.as_slice()))]
         };
         for (slice, values, evidence) in rows {
-            let mut cells = edge_values(values, evidence).into_iter().map(&cell);
-            let mut row = vec![text(s), text(t), "Undirected".to_string()];
+            let mut cells = edge_values(values, evidence)
+                .into_iter()
+                .map(|v| Cow::Owned(cell(v)));
+            let mut row = vec![text(raw, s), text(raw, t), Cow::Borrowed("Undirected")];
             row.push(cells.next().expect("weight is the first edge attribute"));
-            row.extend(slice.map(str::to_string));
+            row.extend(slice.map(Cow::Borrowed));
             row.extend(cells);
-            w.write_record(&row).map_err(error)?;
+            push_csv_row(out, row.iter().map(|c| c.as_bytes()));
         }
-    }
-    w.flush().map_err(|e| Error::io("<csv>", e))?;
+    })
+    .map_err(write_error)?;
+    edges.flush().map_err(write_error)?;
     Ok(())
 }

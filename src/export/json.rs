@@ -11,7 +11,7 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Number, Value as Json};
+use serde_json::Value as Json;
 
 use super::{
     edge_slice_values, edge_values, endpoints, extra_columns, node_slice_values, node_values,
@@ -19,21 +19,7 @@ use super::{
 };
 use crate::graph::CoMentionGraph;
 
-fn json(v: Value<'_>) -> Json {
-    match v {
-        Value::Str(s) => Json::String(s.into_owned()),
-        Value::Long(n) => Json::Number(n.into()),
-        Value::Double(x) => Number::from_f64(x).map_or(Json::Null, Json::Number),
-    }
-}
-
 type Object = Vec<(String, Json)>;
-
-fn insert(map: &mut Object, name: &str, v: Option<Value<'_>>) {
-    if let Some(v) = v {
-        map.push((name.to_string(), json(v)));
-    }
-}
 
 /// Writes an object with its keys in the given order (serde_json's `Map`
 /// order depends on a cargo feature that any dependency may switch on).
@@ -48,6 +34,24 @@ fn write_object(out: &mut dyn Write, object: &Object) -> io::Result<()> {
         serde_json::to_writer(&mut *out, v)?;
     }
     out.write_all(b"}")
+}
+
+/// Appends `s` as a JSON string.
+fn string(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(out, s).expect("writing to memory");
+}
+
+/// Appends `,"name":value`; a non-finite float is `null`, as serde_json
+/// writes it.
+fn member(out: &mut Vec<u8>, name: &str, v: &Value<'_>) {
+    out.push(b',');
+    string(out, name);
+    out.push(b':');
+    match v {
+        Value::Str(s) => string(out, s),
+        Value::Long(n) => serde_json::to_writer(&mut *out, n).expect("writing to memory"),
+        Value::Double(x) => serde_json::to_writer(&mut *out, x).expect("writing to memory"),
+    }
 }
 
 /// Writes `graph` as node-link JSON.
@@ -74,49 +78,58 @@ pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(br#"{"directed":false,"multigraph":false,"graph":"#)?;
     write_object(out, &graph_attrs)?;
     out.write_all(br#","nodes":["#)?;
-    for (i, node) in graph.nodes.iter().enumerate() {
-        let mut m: Object = vec![("id".into(), Json::String(node.id.clone()))];
+    // Nodes and edges are laid out straight into bytes, on the pool (an
+    // object of owned keys and values per edge made JSON the slowest
+    // export of a large network).
+    super::write_in_order(&graph.nodes, out, |i, node, out| {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        string(out, &node.id);
         for ((name, _), v) in NODE_ATTRIBUTES.iter().zip(node_values(node, &node.counts)) {
-            insert(&mut m, name, v);
+            if let Some(v) = v {
+                member(out, name, &v);
+            }
         }
         for (attr, column) in &extras {
             if let Some(v) = node.attributes.get(attr) {
-                m.push((column.clone(), Json::String(v.clone())));
+                member(out, column, &Value::Str(v.into()));
             }
         }
         for (slice, counts) in &node.slices {
             for (name, v) in NODE_SLICE_ATTRIBUTES.iter().zip(node_slice_values(counts)) {
-                insert(&mut m, &format!("{name}_{slice}"), Some(v));
+                member(out, &format!("{name}_{slice}"), &v);
             }
         }
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        write_object(out, &m)?;
-    }
+        out.push(b'}');
+    })?;
     out.write_all(br#"],"edges":["#)?;
-    for (i, edge) in graph.edges.iter().enumerate() {
+    super::write_in_order(&graph.edges, out, |i, edge, out| {
+        if i > 0 {
+            out.push(b',');
+        }
         let (s, t) = endpoints(graph, edge);
-        let mut m: Object = vec![
-            ("source".into(), Json::String(s.to_string())),
-            ("target".into(), Json::String(t.to_string())),
-        ];
+        out.extend_from_slice(b"{\"source\":");
+        string(out, s);
+        out.extend_from_slice(b",\"target\":");
+        string(out, t);
         for ((name, _), v) in EDGE_ATTRIBUTES.iter().zip(edge_values(&edge.values, None)) {
-            insert(&mut m, name, v);
+            if let Some(v) = v {
+                member(out, name, &v);
+            }
         }
         if !edge.evidence.is_empty() {
-            m.push(("evidence".into(), edge.evidence.clone().into()));
+            out.extend_from_slice(b",\"evidence\":");
+            serde_json::to_writer(&mut *out, &edge.evidence).expect("writing to memory");
         }
         for (slice, values) in &edge.slices {
             for (name, v) in EDGE_SLICE_ATTRIBUTES.iter().zip(edge_slice_values(values)) {
-                insert(&mut m, &format!("{name}_{slice}"), Some(v));
+                member(out, &format!("{name}_{slice}"), &v);
             }
         }
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        write_object(out, &m)?;
-    }
+        out.push(b'}');
+    })?;
     out.write_all(b"]}\n")?;
     out.flush()
 }

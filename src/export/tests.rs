@@ -396,6 +396,57 @@ fn json_is_node_link_with_sorted_nodes() {
     assert_eq!(kz_ru["cooccurrences"], 2);
 }
 
+/// A network of 160 entities all in one document: 12,720 edges, more than
+/// one group of `write_in_order`, so rows from several groups meet.
+fn clique() -> CoMentionGraph {
+    let mut csv = String::from("id,type,name,aliases\n");
+    let mut text = String::new();
+    for i in 0..160 {
+        csv.push_str(&format!("e{i:03},ORG,\"Org, {i}\",Org{i}x\n"));
+        text.push_str(&format!("Org{i}x met. "));
+    }
+    let gaz = Gazetteer::from_csv_str(&csv).unwrap();
+    let doc = Document::new("d\"1", &text);
+    let mut counts = CoMentionCounts::new(CountOptions::default());
+    counts.add_document(&doc, &Tagger::new(&gaz).tag(&doc.text), &gaz);
+    counts.attach_entities(&gaz);
+    CoMentionGraph::build(&counts, &GraphOptions::default())
+}
+
+#[test]
+fn json_and_csv_of_a_large_network_read_back_whole() {
+    let g = clique();
+    assert_eq!(g.edges.len(), 160 * 159 / 2);
+    let v: serde_json::Value = serde_json::from_str(&render(&g, Format::Json)).unwrap();
+    let edges = v["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), g.edges.len());
+    for (e, edge) in edges.iter().zip(&g.edges) {
+        let (s, t) = endpoints(&g, edge);
+        assert_eq!(
+            (e["source"].as_str(), e["target"].as_str()),
+            (Some(s), Some(t))
+        );
+        assert_eq!(e["evidence"], serde_json::json!(["d\"1"]));
+    }
+    assert_eq!(v["nodes"][159]["label"], "Org, 159");
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    csv::write(&g, &mut nodes, &mut edges, false).unwrap();
+    let mut reader = ::csv::Reader::from_reader(&edges[..]);
+    let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), g.edges.len());
+    for (row, edge) in rows.iter().zip(&g.edges) {
+        let (s, t) = endpoints(&g, edge);
+        assert_eq!((&row[0], &row[1], &row[2]), (s, t, "Undirected"));
+    }
+    let mut reader = ::csv::Reader::from_reader(&nodes[..]);
+    let labels: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert_eq!(labels.len(), 160);
+    assert_eq!(labels[7], "Org, 7");
+}
+
 #[test]
 fn same_graph_same_bytes() {
     for format in [Format::GraphMl, Format::Gexf, Format::Json] {
@@ -689,6 +740,30 @@ mod hostile_text {
                 prop_assert_eq!(&row[0], &cell(s));
                 prop_assert_eq!(&row[1], &cell(t));
                 prop_assert_eq!(&row[evidence], &cell(&edge.evidence.join("|")));
+            }
+        }
+
+        #[test]
+        fn json_reads_back_to_the_text(fields in fields(), doc_id in hostile()) {
+            let g = hostile_graph(&fields, &doc_id);
+            let text = super::render(&g, Format::Json);
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            let nodes = v["nodes"].as_array().unwrap();
+            prop_assert_eq!(nodes.len(), g.nodes.len());
+            for (n, node) in nodes.iter().zip(&g.nodes) {
+                prop_assert_eq!(n["id"].as_str(), Some(node.id.as_str()));
+                prop_assert_eq!(n["label"].as_str(), Some(node.label.as_str()));
+                prop_assert_eq!(n["type"].as_str(), Some(node.kind.as_str()));
+                prop_assert_eq!(n["note"].as_str(), Some(node.attributes["note"].as_str()));
+            }
+            let edges = v["edges"].as_array().unwrap();
+            prop_assert_eq!(edges.len(), g.edges.len());
+            for (e, edge) in edges.iter().zip(&g.edges) {
+                let (s, t) = endpoints(&g, edge);
+                prop_assert_eq!(e["source"].as_str(), Some(s));
+                prop_assert_eq!(e["target"].as_str(), Some(t));
+                prop_assert_eq!(&e["evidence"], &serde_json::json!(edge.evidence));
             }
         }
 
