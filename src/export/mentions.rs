@@ -352,6 +352,37 @@ mod tests {
         out
     }
 
+    /// A tagger for one entity, a document that mentions its name between
+    /// two fillers, and the mentions: a hand-made one of the name
+    /// (wherever the tagger would stand on such text) plus what the tagger
+    /// finds.
+    fn one_entity_case(
+        id: String,
+        kind: String,
+        name: &str,
+        doc_id: &str,
+        filler: &str,
+    ) -> (Tagger, Document, Vec<Mention>) {
+        let mut gaz = Gazetteer::default();
+        gaz.insert(crate::Entity::new(id, kind, name.to_string()));
+        let tagger = Tagger::new(&gaz);
+        let text = format!("{filler} {name}.{filler}");
+        let doc = Document::new(doc_id, &text);
+        let start = filler.len() + 1;
+        let end = start + name.len();
+        let mut mentions = vec![crate::tagger::Mention {
+            start,
+            end,
+            char_start: text[..start].chars().count(),
+            char_end: text[..end].chars().count(),
+            entity: 0,
+            sentence: 3,
+            paragraph: 1,
+        }];
+        mentions.extend(tagger.tag(&doc.text));
+        (tagger, doc, mentions)
+    }
+
     proptest! {
         /// Hostile ids, names, types and texts: the hand-laid JSONL equals
         /// serde_json's, byte for byte, and parses back.
@@ -364,25 +395,7 @@ mod tests {
             filler in "[\"\\\\\u{0}-\u{1f}\u{2028} .a-z]{0,12}",
             context in proptest::option::of(0usize..6),
         ) {
-            let mut gaz = Gazetteer::default();
-            gaz.insert(crate::Entity::new(id, kind, name.clone()));
-            let tagger = Tagger::new(&gaz);
-            let text = format!("{filler} {name}.{filler}");
-            let doc = Document::new(&doc_id, &text);
-            // A hand-made mention of the name, wherever the tagger would
-            // stand on such text, and whatever the tagger finds.
-            let start = filler.len() + 1;
-            let end = start + name.len();
-            let mut mentions = vec![crate::tagger::Mention {
-                start,
-                end,
-                char_start: text[..start].chars().count(),
-                char_end: text[..end].chars().count(),
-                entity: 0,
-                sentence: 3,
-                paragraph: 1,
-            }];
-            mentions.extend(tagger.tag(&doc.text));
+            let (tagger, doc, mentions) = one_entity_case(id, kind, &name, &doc_id, &filler);
             let options = MentionOptions { format: MentionFormat::Jsonl, context, raw: false };
             let renderer = Renderer::new(&tagger, options);
             let mut out = Vec::new();
@@ -455,23 +468,7 @@ mod tests {
             context_words in proptest::option::of(0usize..6),
             raw in any::<bool>(),
         ) {
-            let mut gaz = Gazetteer::default();
-            gaz.insert(crate::Entity::new(id, kind, name.clone()));
-            let tagger = Tagger::new(&gaz);
-            let text = format!("{filler} {name}.{filler}");
-            let doc = Document::new(&doc_id, &text);
-            let start = filler.len() + 1;
-            let end = start + name.len();
-            let mut mentions = vec![crate::tagger::Mention {
-                start,
-                end,
-                char_start: text[..start].chars().count(),
-                char_end: text[..end].chars().count(),
-                entity: 0,
-                sentence: 3,
-                paragraph: 1,
-            }];
-            mentions.extend(tagger.tag(&doc.text));
+            let (tagger, doc, mentions) = one_entity_case(id, kind, &name, &doc_id, &filler);
             let options = MentionOptions { format: MentionFormat::Csv, context: context_words, raw };
             let mut out = Vec::new();
             Renderer::new(&tagger, options).render(&doc, &mentions, &mut out).unwrap();
