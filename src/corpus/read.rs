@@ -1496,18 +1496,33 @@ impl<'a> LineStarts<'a> {
 impl Read for LineStarts<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for (i, &b) in buf[..n].iter().enumerate() {
-            match b {
-                b'\n' => {
+        let bytes = &buf[..n];
+        // Byte by byte only at line starts; within a line, `memchr` jumps
+        // to its end (a byte loop over every byte took as long as the
+        // `csv` crate's parse on the reading thread).
+        let mut i = 0;
+        while i < n {
+            if self.at_line_start {
+                match bytes[i] {
+                    b'\n' => self.line += 1,
+                    b'\r' => {}
+                    _ => {
+                        self.starts.push_back((self.offset + i as u64, self.line));
+                        self.at_line_start = false;
+                    }
+                }
+                if self.at_line_start {
+                    i += 1;
+                    continue;
+                }
+            }
+            match memchr::memchr(b'\n', &bytes[i..]) {
+                Some(k) => {
+                    i += k + 1;
                     self.line += 1;
                     self.at_line_start = true;
                 }
-                b'\r' => {}
-                _ if self.at_line_start => {
-                    self.starts.push_back((self.offset + i as u64, self.line));
-                    self.at_line_start = false;
-                }
-                _ => {}
+                None => break,
             }
         }
         self.offset += n as u64;
@@ -1898,6 +1913,63 @@ mod tests {
         // One 2 MiB block at a time is resident, not the file (other tests
         // in this process may map a little too).
         assert!(most < 16 << 10, "{most} KiB resident");
+    }
+
+    /// A reader that hands out its bytes in the given chunk sizes.
+    struct Chunked<'b> {
+        bytes: &'b [u8],
+        sizes: std::iter::Cycle<std::vec::IntoIter<usize>>,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self
+                .sizes
+                .next()
+                .unwrap()
+                .min(buf.len())
+                .min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    proptest::proptest! {
+        /// However the bytes arrive, the line starts are those of a plain
+        /// count: after every line feed, the first byte that is neither CR
+        /// nor LF starts a line.
+        #[test]
+        fn line_starts_do_not_depend_on_read_sizes(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b'"', b'\r', b'\n']),
+                0..200,
+            ),
+            sizes in proptest::collection::vec(1usize..40, 1..6),
+        ) {
+            let mut expected = Vec::new();
+            let (mut line, mut at_start) = (1u64, true);
+            for (i, &b) in bytes.iter().enumerate() {
+                match b {
+                    b'\n' => {
+                        line += 1;
+                        at_start = true;
+                    }
+                    b'\r' => {}
+                    _ if at_start => {
+                        expected.push((i as u64, line));
+                        at_start = false;
+                    }
+                    _ => {}
+                }
+            }
+            let chunked = Chunked { bytes: &bytes, sizes: sizes.into_iter().cycle() };
+            let mut starts = LineStarts::new(Box::new(chunked));
+            let mut sink = Vec::new();
+            starts.read_to_end(&mut sink).unwrap();
+            proptest::prop_assert_eq!(&sink, &bytes);
+            proptest::prop_assert_eq!(Vec::from(starts.starts), expected);
+        }
     }
 
     #[test]
