@@ -399,15 +399,20 @@ pub fn read(input: impl BufRead, path: &Path) -> Result<CoMentionCounts> {
 
 /// [`read`], plus the line number of the (first) header record.
 fn read_with_header_line(input: impl BufRead, path: &Path) -> Result<(CoMentionCounts, u64)> {
-    read_in_blocks(input, path, READ_BLOCK)
+    read_in_blocks(input, path, READ_BLOCK, |options, _| {
+        Ok(CoMentionCounts::new(options))
+    })
 }
 
-/// [`read_with_header_line`], parsing `block_bytes` at a time (then up to
-/// the next line end).
+/// Reads a state, parsing `block_bytes` at a time (then up to the next line
+/// end), and adds its records to the counts `start` gives once the header
+/// is known (from its options and line): new counts, or those of the files
+/// read before. Returns the counts and the header's line.
 fn read_in_blocks(
     input: impl BufRead,
     path: &Path,
     block_bytes: usize,
+    start: impl FnOnce(CountOptions, u64) -> Result<CoMentionCounts>,
 ) -> Result<(CoMentionCounts, u64)> {
     let error = |line: u64, message: String| Error::State {
         path: path.to_owned(),
@@ -505,7 +510,7 @@ fn read_in_blocks(
         ));
     };
     let k = options.evidence;
-    let mut counts = CoMentionCounts::new(options);
+    let mut counts = start(options, header_line)?;
     let check_slice = |line: u64, slice: &Option<String>, counts: &CoMentionCounts| -> Result<()> {
         match (slice, counts.options().slice) {
             (None, _) => Ok(()),
@@ -618,36 +623,44 @@ fn read_in_blocks(
 /// Reads several state files (`-` is stdin) and merges them; files must
 /// share their header options.
 pub fn read_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<CoMentionCounts> {
-    let mut merged: Option<(std::path::PathBuf, CoMentionCounts)> = None;
+    // Each file's records are added straight to the counts of the files
+    // before it (reading the concatenation is the merge), once its header
+    // is checked against theirs: no counts of its own to merge after.
+    let mut first: Option<std::path::PathBuf> = None;
+    let mut merged: Option<CoMentionCounts> = None;
     for path in paths {
         let path = path.as_ref();
-        let (counts, line) = if path == Path::new("-") {
-            read_with_header_line(std::io::stdin().lock(), Path::new("<stdin>"))?
+        let before = merged.take();
+        let start = |options: CountOptions, line: u64| {
+            match (before, &first) {
+            (Some(total), Some(first)) if *total.options() != options => Err(Error::State {
+                path: path.to_owned(),
+                line,
+                message: format!(
+                    "counted with other options than {} ({}); merge only states counted with the same options and gazetteer",
+                    first.display(),
+                    describe_difference(&options, total.options())
+                ),
+            }),
+            (Some(total), _) => Ok(total),
+            (None, _) => Ok(CoMentionCounts::new(options)),
+        }
+        };
+        let (counts, _) = if path == Path::new("-") {
+            read_in_blocks(
+                std::io::stdin().lock(),
+                Path::new("<stdin>"),
+                READ_BLOCK,
+                start,
+            )?
         } else {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            read_with_header_line(std::io::BufReader::new(file), path)?
+            read_in_blocks(std::io::BufReader::new(file), path, READ_BLOCK, start)?
         };
-        match &mut merged {
-            None => merged = Some((path.to_owned(), counts)),
-            Some((first, total)) => {
-                if total.options() != counts.options() {
-                    return Err(Error::State {
-                        path: path.to_owned(),
-                        line,
-                        message: format!(
-                            "counted with other options than {} ({}); merge only states counted with the same options and gazetteer",
-                            first.display(),
-                            describe_difference(counts.options(), total.options())
-                        ),
-                    });
-                }
-                total.merge(counts)?;
-            }
-        }
+        first.get_or_insert_with(|| path.to_owned());
+        merged = Some(counts);
     }
-    merged
-        .map(|(_, c)| c)
-        .ok_or_else(|| Error::Invalid("no state file given".into()))
+    merged.ok_or_else(|| Error::Invalid("no state file given".into()))
 }
 
 #[cfg(test)]
@@ -672,9 +685,14 @@ mod tests {
     }
 
     fn read_text(text: &str, block: usize) -> std::result::Result<CoMentionCounts, String> {
-        read_in_blocks(text.as_bytes(), Path::new("s.jsonl"), block)
-            .map(|(counts, _)| counts)
-            .map_err(|e| e.to_string())
+        read_in_blocks(
+            text.as_bytes(),
+            Path::new("s.jsonl"),
+            block,
+            |options, _| Ok(CoMentionCounts::new(options)),
+        )
+        .map(|(counts, _)| counts)
+        .map_err(|e| e.to_string())
     }
 
     /// Any key order reads: the reader does not rely on `kind` coming first.
@@ -710,7 +728,7 @@ mod tests {
         // Invalid UTF-8 inside a record is an error on its line too.
         let mut bytes = format!("{HEADER}\n").into_bytes();
         bytes.extend_from_slice(b"{\"kind\":\"node\",\"id\":\"k\xFF\"}\n");
-        let err = read_in_blocks(&bytes[..], Path::new("s.jsonl"), READ_BLOCK).unwrap_err();
+        let err = read(&bytes[..], Path::new("s.jsonl")).unwrap_err();
         assert!(
             err.to_string().starts_with("s.jsonl:2: not a state record"),
             "{err}"
