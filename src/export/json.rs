@@ -11,30 +11,11 @@
 
 use std::io::{self, Write};
 
-use serde_json::Value as Json;
-
 use super::{
     edge_slice_values, edge_values, endpoints, extra_columns, node_slice_values, node_values,
     Value, EDGE_ATTRIBUTES, EDGE_SLICE_ATTRIBUTES, NODE_ATTRIBUTES, NODE_SLICE_ATTRIBUTES,
 };
 use crate::graph::CoMentionGraph;
-
-type Object = Vec<(String, Json)>;
-
-/// Writes an object with its keys in the given order (serde_json's `Map`
-/// order depends on a cargo feature that any dependency may switch on).
-fn write_object(out: &mut dyn Write, object: &Object) -> io::Result<()> {
-    out.write_all(b"{")?;
-    for (i, (k, v)) in object.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        serde_json::to_writer(&mut *out, k)?;
-        out.write_all(b":")?;
-        serde_json::to_writer(&mut *out, v)?;
-    }
-    out.write_all(b"}")
-}
 
 /// Appends `s` as a JSON string.
 fn string(out: &mut Vec<u8>, s: &str) {
@@ -66,18 +47,19 @@ pub fn write(graph: &CoMentionGraph, out: &mut dyn Write) -> io::Result<()> {
     let extras = extra_columns(graph);
     let mut out = io::BufWriter::new(out);
     let out: &mut dyn Write = &mut out;
-    let graph_attrs: Object = vec![
-        ("scope".into(), Json::String(graph.scope.to_string())),
-        (
-            "weight".into(),
-            Json::String(graph.options.weight.to_string()),
-        ),
-        ("documents".into(), graph.totals.documents.into()),
-        ("scopes".into(), graph.totals.scopes.into()),
-    ];
-    out.write_all(br#"{"directed":false,"multigraph":false,"graph":"#)?;
-    write_object(out, &graph_attrs)?;
-    out.write_all(br#","nodes":["#)?;
+    // The graph's attributes in this order (serde_json's `Map` order
+    // depends on a cargo feature that any dependency may switch on).
+    let mut head = br#"{"directed":false,"multigraph":false,"graph":{"scope":"#.to_vec();
+    string(&mut head, &graph.scope.to_string());
+    member(
+        &mut head,
+        "weight",
+        &Value::Str(graph.options.weight.to_string().into()),
+    );
+    member(&mut head, "documents", &Value::Long(graph.totals.documents));
+    member(&mut head, "scopes", &Value::Long(graph.totals.scopes));
+    head.extend_from_slice(br#"},"nodes":["#);
+    out.write_all(&head)?;
     // Nodes and edges are laid out straight into bytes, on the pool (an
     // object of owned keys and values per edge made JSON the slowest
     // export of a large network).
