@@ -40,7 +40,9 @@ pub const FORMAT: &str = "comention-state";
 /// The state format version this crate writes and reads.
 pub const VERSION: u32 = 1;
 
-/// A record as written; read through [`Fields`].
+/// A state record: what [`Fields::record`] reads a line into. Headers,
+/// entities and totals are written from it; nodes and pairs, the bulk,
+/// through the borrowing [`NodeLine`] and [`PairLine`].
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Record {
@@ -58,7 +60,6 @@ enum Record {
         label: String,
         #[serde(rename = "type")]
         kind: String,
-        #[serde(default)]
         attributes: BTreeMap<String, String>,
     },
     Total {
@@ -84,7 +85,6 @@ enum Record {
         documents: u64,
         first_date: Option<String>,
         last_date: Option<String>,
-        #[serde(default)]
         evidence: Vec<String>,
     },
 }
