@@ -48,7 +48,7 @@ pub struct InputArgs {
     /// No progress bar and no summary line; warnings are still printed [default: off].
     #[arg(short, long)]
     pub quiet: bool,
-    /// Read JSONL files with read calls, never through a memory map. By default a file
+    /// Read JSONL and CSV files with read calls, never through a memory map. By default a file
     /// of 1 MiB or more is mapped, which is faster; but if another program truncates it
     /// during the run, the run may be killed by SIGBUS [default: off].
     #[arg(long)]

@@ -22,7 +22,7 @@ use crate::corpus::read::{self, Origin, Raw, Reader};
 use crate::corpus::{Document, Input, Progress, ReadOptions, Warning};
 use crate::error::{Error, Result};
 
-/// Uncompressed JSONL files from this size up are memory-mapped by
+/// Uncompressed JSONL and CSV files from this size up are memory-mapped by
 /// default. Below it, a map's system calls (map, unmap and the page-table
 /// updates the other threads are told of) cost about what copying the file
 /// does.
@@ -97,7 +97,7 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// Reads uncompressed JSONL files of at least `min_bytes` through a
+    /// Reads uncompressed JSONL and CSV files of at least `min_bytes` through a
     /// memory map instead of read calls (the default: files of 1 MiB or
     /// more); `None` never maps. The documents are the same either way.
     ///
