@@ -1807,27 +1807,74 @@ mod tests {
         );
     }
 
+    #[test]
+    fn mapped_csv_files_read_like_read_calls() {
+        let dir = tempfile::tempdir().unwrap();
+        // A BOM, blank lines, CRLF, a quoted cell over two lines with a
+        // doubled quote, a record without the text cell, invalid UTF-8, a
+        // record longer than a 64-byte block, no line end at the end.
+        let mut csv =
+            b"\xEF\xBB\xBF\r\nid,text,date\r\na,\"one\r\n\"\"two\"\"\",2020\r\n\n".to_vec();
+        csv.extend_from_slice(b"b\r\nc,x\xFFy,\n");
+        csv.extend_from_slice(format!("d,\"{}\"\ne,last", "long ".repeat(40)).as_bytes());
+        fs::write(dir.path().join("a.csv"), &csv).unwrap();
+        fs::write(dir.path().join("b.csv"), "").unwrap();
+        fs::write(dir.path().join("c.csv"), "\n\r\n").unwrap();
+        fs::write(dir.path().join("d.csv"), "text\n\"unclosed\nquote").unwrap();
+        let inputs = [Input::from_arg(dir.path())];
+        let (docs, warnings, bytes) = read_mapped(&inputs, None).unwrap();
+        assert_eq!(ids(&docs), ["a", "c", "d", "e", "d.csv:2"], "{warnings:?}");
+        assert_eq!(docs[0].text, "one\r\n\"two\"");
+        assert_eq!(docs[3].text, "last");
+        assert_eq!(docs[4].text, "unclosed\nquote");
+        assert_eq!(
+            warnings,
+            [
+                format!(
+                    "{}:6: record has 1 fields, no \"text\" column; skipped",
+                    dir.path().join("a.csv").display()
+                ),
+                format!(
+                    "{}:7: invalid UTF-8: 1 byte sequence replaced with U+FFFD",
+                    dir.path().join("a.csv").display()
+                ),
+            ]
+        );
+        for min in [0, 20] {
+            let (mapped_docs, mapped_warnings, mapped_bytes) =
+                read_mapped(&inputs, Some(min)).unwrap();
+            assert_eq!(mapped_docs, docs);
+            assert_eq!(mapped_warnings, warnings);
+            assert_eq!(mapped_bytes, bytes);
+        }
+        assert_eq!(bytes as usize, csv.len() + 3 + 20);
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn a_mapped_file_that_shrinks_is_an_error_not_a_crash() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.jsonl");
-        let line = "{\"text\":\"x\"}\n".repeat(1000);
-        fs::write(&path, &line).unwrap();
-        let inputs = [Input::from_arg(&path)];
-        let options = ReadOptions::default();
-        let mut reader = Reader::new(&inputs, &options, Arc::default())
-            .blocks(4096, 4096)
-            .map_files(Some(0));
-        assert!(reader.next_raw().unwrap().is_some());
-        fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_len(100)
-            .unwrap();
-        let e = reader.next_raw().unwrap_err().to_string();
-        assert!(e.contains("a.jsonl") && e.contains("shrank"), "{e}");
+        for (name, bytes) in [
+            ("a.jsonl", "{\"text\":\"x\"}\n".repeat(1000)),
+            ("a.csv", format!("text\n{}", "\"x\"\n".repeat(3000))),
+        ] {
+            let path = dir.path().join(name);
+            fs::write(&path, bytes).unwrap();
+            let inputs = [Input::from_arg(&path)];
+            let options = ReadOptions::default();
+            let mut reader = Reader::new(&inputs, &options, Arc::default())
+                .blocks(4096, 4096)
+                .map_files(Some(0));
+            assert!(reader.next_raw().unwrap().is_some());
+            fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_len(100)
+                .unwrap();
+            let e = reader.next_raw().unwrap_err().to_string();
+            assert!(e.contains(name) && e.contains("shrank"), "{e}");
+        }
     }
 
     /// Resident file-backed memory of this process, in KiB.
