@@ -31,6 +31,10 @@
 //!   record is skipped. An empty id counts as missing.
 //! - The text must be a string; otherwise the record is skipped with a
 //!   warning naming `file:line`. Blank JSONL lines are ignored.
+//! - A CSV file is read as the `csv` crate reads it by default (RFC 4180
+//!   quoting, CR, LF or CRLF record ends, blank lines ignored, any number
+//!   of cells to a record). A quoted cell that is never closed runs to the end of
+//!   the file: its record is kept, with a warning.
 //! - A date is kept as given if it starts with `YYYY`, `YYYY-MM` or
 //!   `YYYY-MM-DD` (anything may follow a complete date, e.g. a time);
 //!   otherwise the date is dropped with a warning and the document kept.
@@ -452,7 +456,14 @@ impl Record<'_> {
                 columns,
             } => {
                 let mut warnings = Vec::new();
-                let cells = csv_blocks::cells(bytes);
+                let (cells, unclosed) = csv_blocks::cells(bytes);
+                if unclosed {
+                    warnings.push(origin.warning(
+                        "a quoted cell is never closed, so it runs to the end of the file; \
+                         check the file's quotes",
+                        false,
+                    ));
+                }
                 let document = parse_csv(cells, columns, &origin, name, options, &mut warnings);
                 Parsed {
                     origin: Some(origin),
@@ -1838,6 +1849,11 @@ mod tests {
                     "{}:7: invalid UTF-8: 1 byte sequence replaced with U+FFFD",
                     dir.path().join("a.csv").display()
                 ),
+                format!(
+                    "{}:2: a quoted cell is never closed, so it runs to the end of the file; \
+                     check the file's quotes",
+                    dir.path().join("d.csv").display()
+                ),
             ]
         );
         for min in [0, 20] {
@@ -2197,6 +2213,23 @@ mod tests {
                 "n.csv:6: record has 2 fields, no \"text\" column; skipped",
             ]
         );
+    }
+
+    #[test]
+    fn csv_quote_never_closed_is_a_warning() {
+        let (docs, w) = read(&mem("n.csv", b"id,text\na,\"x\nb,y\n"));
+        assert_eq!(ids(&docs), ["a"]);
+        assert_eq!(docs[0].text, "x\nb,y\n");
+        assert_eq!(
+            messages(&w),
+            [
+                "n.csv:2: a quoted cell is never closed, so it runs to the end of the file; \
+              check the file's quotes"
+            ]
+        );
+        // Closed, even by the file's last byte: no warning.
+        let (_, w) = read(&mem("n.csv", b"id,text\na,\"x\nb,y\""));
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]

@@ -172,10 +172,12 @@ fn next_record(bytes: &[u8], pos: usize) -> Option<(usize, usize, usize)> {
 /// quote that is not doubled, a doubled quote inside stands for one, and
 /// whatever follows the closing quote up to the next comma is part of the
 /// cell too; a quote anywhere else is text. An unclosed quote runs to the
-/// end of the record. A cell borrows from `record` unless it had a quote to
+/// end of the record (and the record to the end of the file: the second
+/// value says so). A cell borrows from `record` unless it had a quote to
 /// undouble or text after its closing quote.
-pub(super) fn cells(record: &[u8]) -> Vec<Cow<'_, [u8]>> {
+pub(super) fn cells(record: &[u8]) -> (Vec<Cow<'_, [u8]>>, bool) {
     let mut cells = Vec::new();
+    let mut unclosed = false;
     let mut i = 0;
     loop {
         let cell = if record.get(i) == Some(&b'"') {
@@ -185,6 +187,7 @@ pub(super) fn cells(record: &[u8]) -> Vec<Cow<'_, [u8]>> {
                 let Some(k) = memchr::memchr(b'"', &record[from..]) else {
                     // Never closed: the rest of the record.
                     i = record.len();
+                    unclosed = true;
                     break join(owned, &record[from..], &[]);
                 };
                 let quote = from + k;
@@ -207,7 +210,7 @@ pub(super) fn cells(record: &[u8]) -> Vec<Cow<'_, [u8]>> {
         };
         cells.push(cell);
         if i == record.len() {
-            return cells;
+            return (cells, unclosed);
         }
         i += 1; // the comma
     }
@@ -314,6 +317,7 @@ impl<'a> CsvBlocks<'a> {
         };
         Ok(next_record(&bytes, 0).map(|(start, end, _)| {
             cells(&bytes[start..end])
+                .0
                 .into_iter()
                 .map(Cow::into_owned)
                 .collect()
@@ -591,7 +595,7 @@ mod tests {
                 };
                 records.push((
                     origin.line,
-                    cells(bytes).into_iter().map(Cow::into_owned).collect(),
+                    cells(bytes).0.into_iter().map(Cow::into_owned).collect(),
                 ));
             }
         }
