@@ -947,18 +947,19 @@ struct Lines<'a> {
 
 /// Where a JSONL file's bytes come from.
 enum LineSource<'a> {
-    Stream(StreamLines<'a>),
+    Stream(StreamBlocks<'a>),
     Mapped(MappedLines),
 }
 
-/// Read calls, into each block's own buffer.
-struct StreamLines<'a> {
+/// A JSONL or CSV file read by read calls, into each block's own buffer.
+struct StreamBlocks<'a> {
     stream: Stream<'a>,
     /// Bytes read past the end of the last block: the start of its next
-    /// line.
+    /// line or record.
     carry: Vec<u8>,
     eof: bool,
-    /// A read error, returned once the lines read whole before it are.
+    /// A read error, returned once the lines or records read whole before
+    /// it are.
     failed: Option<io::Error>,
 }
 
@@ -972,12 +973,7 @@ struct MappedLines {
 
 impl<'a> Lines<'a> {
     fn new(origin_path: Arc<Path>, name: Arc<str>, stream: Stream<'a>) -> Self {
-        let source = LineSource::Stream(StreamLines {
-            stream,
-            carry: Vec::new(),
-            eof: false,
-            failed: None,
-        });
+        let source = LineSource::Stream(StreamBlocks::new(stream));
         Self::with_source(origin_path, name, source)
     }
 
@@ -1019,7 +1015,44 @@ impl<'a> Lines<'a> {
     }
 }
 
-impl StreamLines<'_> {
+impl<'a> StreamBlocks<'a> {
+    fn new(stream: Stream<'a>) -> Self {
+        StreamBlocks {
+            stream,
+            carry: Vec::new(),
+            eof: false,
+            failed: None,
+        }
+    }
+
+    /// Reads more of the stream onto `buf`: up to the block size, and past
+    /// it (a line or record longer than a block) as much again as is
+    /// buffered, so that a long one costs linear time. At the end of the
+    /// stream `eof` is set; on an error `failed` is, and what was read
+    /// before it is in `buf`.
+    fn read_more(&mut self, buf: &mut Vec<u8>, want_bytes: usize) {
+        let ask = want_bytes
+            .saturating_sub(buf.len())
+            .max(buf.len())
+            .max(MIN_READ);
+        buf.reserve(ask);
+        match (&mut self.stream).take(ask as u64).read_to_end(buf) {
+            Ok(got) => self.eof = got < ask,
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    /// Cuts `buf` at `cut` and keeps the bytes after it as the carry, in a
+    /// buffer with room for the next block.
+    fn carry_after(&mut self, buf: &mut Vec<u8>, cut: usize, want_bytes: usize) {
+        if cut < buf.len() {
+            let mut carry = Vec::with_capacity(want_bytes.max(buf.len() - cut));
+            carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
+            self.carry = carry;
+        }
+    }
+
     /// The next block's line count and bytes, read straight into the
     /// block's own buffer.
     fn next(
@@ -1054,29 +1087,12 @@ impl StreamLines<'_> {
                 }
                 break;
             }
-            // Up to the block size; past it (a line longer than a block),
-            // as much again as is buffered, so a long line costs linear
-            // time.
-            let ask = want_bytes
-                .saturating_sub(buf.len())
-                .max(buf.len())
-                .max(MIN_READ);
-            buf.reserve(ask);
-            // On an error, what was read before it is in `buf`.
-            match (&mut self.stream).take(ask as u64).read_to_end(&mut buf) {
-                Ok(got) => self.eof = got < ask,
-                Err(e) => self.failed = Some(e),
-            }
+            self.read_more(&mut buf, want_bytes);
         }
         if lines == 0 {
             return self.failed.take().map_or(Ok(None), Err);
         }
-        if cut < buf.len() {
-            let mut carry = Vec::with_capacity(want_bytes.max(buf.len() - cut));
-            carry.extend_from_slice(&buf[cut..]);
-            buf.truncate(cut);
-            self.carry = carry;
-        }
+        self.carry_after(&mut buf, cut, want_bytes);
         Ok(Some((lines, BlockBytes::Read(buf))))
     }
 }
@@ -1784,6 +1800,18 @@ mod tests {
         Ok((docs, warnings, progress.bytes()))
     }
 
+    /// Reads `inputs` by read calls, checks that they read the same
+    /// through maps (of files from 0 and from 20 bytes), and returns what
+    /// they read.
+    fn read_mapped_alike(inputs: &[Input]) -> (Vec<Document>, Vec<String>, u64) {
+        let read = read_mapped(inputs, None).unwrap();
+        for min in [0, 20] {
+            let mapped = read_mapped(inputs, Some(min)).unwrap();
+            assert_eq!(mapped, read, "maps from {min} bytes");
+        }
+        read
+    }
+
     #[test]
     fn mapped_jsonl_files_read_like_read_calls() {
         let dir = tempfile::tempdir().unwrap();
@@ -1801,16 +1829,9 @@ mod tests {
             Input::from_arg(dir.path().join("a.jsonl")),
             Input::from_arg(dir.path()),
         ];
-        let (docs, warnings, bytes) = read_mapped(&inputs, None).unwrap();
+        let (docs, warnings, bytes) = read_mapped_alike(&inputs);
         assert_eq!(docs.len(), 11);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
-        for min in [0, 20] {
-            let (mapped_docs, mapped_warnings, mapped_bytes) =
-                read_mapped(&inputs, Some(min)).unwrap();
-            assert_eq!(mapped_docs, docs);
-            assert_eq!(mapped_warnings, warnings);
-            assert_eq!(mapped_bytes, bytes);
-        }
         // Each file once, the gzipped one decompressed, a BOM included.
         assert_eq!(
             bytes as usize,
@@ -1833,7 +1854,7 @@ mod tests {
         fs::write(dir.path().join("c.csv"), "\n\r\n").unwrap();
         fs::write(dir.path().join("d.csv"), "text\n\"unclosed\nquote").unwrap();
         let inputs = [Input::from_arg(dir.path())];
-        let (docs, warnings, bytes) = read_mapped(&inputs, None).unwrap();
+        let (docs, warnings, bytes) = read_mapped_alike(&inputs);
         assert_eq!(ids(&docs), ["a", "c", "d", "e", "d.csv:2"], "{warnings:?}");
         assert_eq!(docs[0].text, "one\r\n\"two\"");
         assert_eq!(docs[3].text, "last");
@@ -1856,13 +1877,6 @@ mod tests {
                 ),
             ]
         );
-        for min in [0, 20] {
-            let (mapped_docs, mapped_warnings, mapped_bytes) =
-                read_mapped(&inputs, Some(min)).unwrap();
-            assert_eq!(mapped_docs, docs);
-            assert_eq!(mapped_warnings, warnings);
-            assert_eq!(mapped_bytes, bytes);
-        }
         assert_eq!(bytes as usize, csv.len() + 3 + 20);
     }
 

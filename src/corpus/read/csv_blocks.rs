@@ -13,14 +13,15 @@
 //! fuzz target hold them to it.
 
 use std::borrow::Cow;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
 use memmap2::Mmap;
 
 use super::{
-    populate, BlockBytes, CsvColumns, MappedRange, Origin, Progress, Raw, Record, Stream, MIN_READ,
+    populate, BlockBytes, CsvColumns, MappedRange, Origin, Progress, Raw, Record, Stream,
+    StreamBlocks, MIN_READ,
 };
 
 /// Where the `csv` crate's parser is between two bytes, as far as finding
@@ -247,17 +248,12 @@ enum Source<'a> {
 
 /// Read calls, into each block's own buffer.
 struct StreamSource<'a> {
-    stream: Stream<'a>,
-    /// Bytes read past the end of the last block.
-    carry: Vec<u8>,
-    /// How many of them [`CsvState::scan`] has seen (it stops at a record
-    /// limit).
+    blocks: StreamBlocks<'a>,
+    /// How many bytes of the carry [`CsvState::scan`] has seen (it stops
+    /// at a record limit).
     carry_scanned: usize,
     /// The parser's state after those.
     state: CsvState,
-    eof: bool,
-    /// A read error, returned once the records read whole before it are.
-    failed: Option<io::Error>,
 }
 
 /// A memory map of the whole file; blocks are ranges of it.
@@ -272,12 +268,9 @@ impl<'a> CsvBlocks<'a> {
     /// Cuts a stream, read from its start.
     pub(super) fn stream(path: Arc<Path>, name: Arc<str>, stream: Stream<'a>) -> Self {
         let source = Source::Stream(StreamSource {
-            stream,
-            carry: Vec::new(),
+            blocks: StreamBlocks::new(stream),
             carry_scanned: 0,
             state: CsvState::RecordStart,
-            eof: false,
-            failed: None,
         });
         CsvBlocks {
             path,
@@ -376,10 +369,11 @@ impl StreamSource<'_> {
         want_bytes: usize,
         want_records: usize,
     ) -> io::Result<Option<(BlockBytes, usize)>> {
-        if let Some(e) = self.failed.take() {
+        let blocks = &mut self.blocks;
+        if let Some(e) = blocks.failed.take() {
             return Err(e);
         }
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = std::mem::take(&mut blocks.carry);
         let mut scanned = self.carry_scanned;
         let (mut cut, mut records) = (0, 0);
         loop {
@@ -391,11 +385,11 @@ impl StreamSource<'_> {
             records += scan.records;
             if records == want_records
                 || (cut > 0 && buf.len() >= want_bytes)
-                || self.failed.is_some()
+                || blocks.failed.is_some()
             {
                 break;
             }
-            if self.eof {
+            if blocks.eof {
                 if buf.len() > cut {
                     // The last record, without a line end.
                     records += usize::from(self.state != CsvState::RecordStart);
@@ -405,29 +399,12 @@ impl StreamSource<'_> {
                 }
                 break;
             }
-            // Up to the block size; past it (a record longer than a
-            // block), as much again as is buffered, so a long record costs
-            // linear time.
-            let ask = want_bytes
-                .saturating_sub(buf.len())
-                .max(buf.len())
-                .max(MIN_READ);
-            buf.reserve(ask);
-            // On an error, what was read before it is in `buf`.
-            match (&mut self.stream).take(ask as u64).read_to_end(&mut buf) {
-                Ok(got) => self.eof = got < ask,
-                Err(e) => self.failed = Some(e),
-            }
+            blocks.read_more(&mut buf, want_bytes);
         }
         if cut == 0 {
-            return self.failed.take().map_or(Ok(None), Err);
+            return blocks.failed.take().map_or(Ok(None), Err);
         }
-        if cut < buf.len() {
-            let mut carry = Vec::with_capacity(want_bytes.max(buf.len() - cut));
-            carry.extend_from_slice(&buf[cut..]);
-            buf.truncate(cut);
-            self.carry = carry;
-        }
+        blocks.carry_after(&mut buf, cut, want_bytes);
         self.carry_scanned = scanned - cut;
         Ok(Some((BlockBytes::Read(buf), records)))
     }
@@ -493,6 +470,8 @@ impl MappedSource {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
     use super::*;
 
     /// A reader that hands out its bytes in the given chunk sizes.
