@@ -53,7 +53,10 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = header.iter().position(|h| h == b"text") else {
         match whole {
             Ok(events) => assert!(events.is_empty() && header.is_empty(), "{events:?}"),
-            Err(e) => assert!(e.starts_with("c.csv:1: no \"text\" column"), "{e}"),
+            Err(e) => assert!(
+                e.starts_with("c.csv:") && (e.contains("no \"text\" column") || e.contains("never closed")),
+                "{e}"
+            ),
         }
         return;
     };
@@ -64,7 +67,15 @@ fuzz_target!(|data: &[u8]| {
             None => skipped += 1,
         }
     }
-    let events = whole.expect("a file with a text column reads");
+    let events = match whole {
+        // The header's quoted cell runs to the end: the crate reads no
+        // record either.
+        Err(e) if e.contains("header is never closed") => {
+            assert!(texts.is_empty() && skipped == 0, "{e}");
+            return;
+        }
+        whole => whole.expect("a file with a text column reads"),
+    };
     let read: Vec<&str> = events
         .iter()
         .filter_map(|e| match e {

@@ -33,8 +33,9 @@
 //!   warning naming `file:line`. Blank JSONL lines are ignored.
 //! - A CSV file is read as the `csv` crate reads it by default (RFC 4180
 //!   quoting, CR, LF or CRLF record ends, blank lines ignored, any number
-//!   of cells to a record). A quoted cell that is never closed runs to the end of
-//!   the file: its record is kept, with a warning.
+//!   of cells to a record). A quoted cell that is never closed runs to the
+//!   end of the file: its record is kept, with a warning; in the header,
+//!   where it would leave no record, it is an error.
 //! - A date is kept as given if it starts with `YYYY`, `YYYY-MM` or
 //!   `YYYY-MM-DD` (anything may follow a complete date, e.g. a time);
 //!   otherwise the date is dropped with a warning and the document kept.
@@ -1244,7 +1245,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Cuts JSONL and CSV files into blocks of about `bytes` bytes (at most
-    /// [`MAX_BLOCK`]) and at most `lines` lines.
+    /// [`MAX_BLOCK`]) and at most `lines` lines (CSV records).
     pub(crate) fn blocks(mut self, bytes: usize, lines: usize) -> Self {
         self.block_bytes = bytes.clamp(1, MAX_BLOCK);
         self.block_lines = lines.max(1);
@@ -1307,24 +1308,33 @@ impl<'a> Reader<'a> {
     /// Reads a CSV file's header and installs it as the current source
     /// (an empty file has neither header nor records: nothing to install).
     fn open_csv(&mut self, path: Arc<Path>, mut blocks: CsvBlocks<'a>) -> Result<()> {
-        let Some(headers) = blocks.header().map_err(|e| io_error(&path, e))? else {
+        let Some(header) = blocks.header().map_err(|e| io_error(&path, e))? else {
             return Ok(());
         };
-        let find = |field: &str| headers.iter().position(|h| h == field.as_bytes());
+        let error = |message: String| Error::Corpus {
+            path: path.to_path_buf(),
+            line: header.line,
+            message,
+        };
+        if header.unclosed {
+            return Err(error(
+                "a quoted cell of the header is never closed, so it runs to the end of the \
+                 file; check the file's quotes"
+                    .into(),
+            ));
+        }
+        let find = |field: &str| header.cells.iter().position(|h| h == field.as_bytes());
         let Some(text) = find(&self.options.text_field) else {
-            let available: Vec<String> = headers
+            let available: Vec<String> = header
+                .cells
                 .iter()
                 .map(|h| format!("{:?}", String::from_utf8_lossy(h)))
                 .collect();
-            return Err(Error::Corpus {
-                        path: path.to_path_buf(),
-                        line: 1,
-                        message: format!(
-                            "no {:?} column for the text; the columns are {} (choose one with --text-field)",
-                            self.options.text_field,
-                            available.join(", ")
-                        ),
-                    });
+            return Err(error(format!(
+                "no {:?} column for the text; the columns are {} (choose one with --text-field)",
+                self.options.text_field,
+                available.join(", ")
+            )));
         };
         let columns = Arc::new(CsvColumns {
             id: find(&self.options.id_field),
@@ -2226,6 +2236,22 @@ mod tests {
                 "n.csv:5: date \"bad\" does not start with YYYY, YYYY-MM or YYYY-MM-DD; date dropped",
                 "n.csv:6: record has 2 fields, no \"text\" column; skipped",
             ]
+        );
+    }
+
+    #[test]
+    fn csv_header_errors_name_its_line() {
+        let options = ReadOptions::default();
+        let err = read_all(&mem("n.csv", b"\r\n\nid,\"text\nx,y\n"), &options).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "n.csv:3: a quoted cell of the header is never closed, so it runs to the end of \
+             the file; check the file's quotes"
+        );
+        let err = read_all(&mem("n.csv", b"\n\nid,body\na,b\n"), &options).unwrap_err();
+        assert!(
+            err.to_string().starts_with("n.csv:3: no \"text\" column"),
+            "{err}"
         );
     }
 

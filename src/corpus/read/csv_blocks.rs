@@ -231,6 +231,16 @@ fn join<'a>(owned: Option<Vec<u8>>, quoted: &'a [u8], after: &'a [u8]) -> Cow<'a
     }
 }
 
+/// A CSV file's first record.
+#[derive(Debug)]
+pub(super) struct Header {
+    pub(super) cells: Vec<Vec<u8>>,
+    /// The line it starts on.
+    pub(super) line: u64,
+    /// A quoted cell in it is never closed: it holds the rest of the file.
+    pub(super) unclosed: bool,
+}
+
 /// A CSV file being cut into [`CsvBlock`]s.
 pub(super) struct CsvBlocks<'a> {
     path: Arc<Path>,
@@ -298,22 +308,24 @@ impl<'a> CsvBlocks<'a> {
         }
     }
 
-    /// The header: the first record's cells, `None` if the file has no
-    /// record. Must come before [`CsvBlocks::next_block`].
-    pub(super) fn header(&mut self) -> io::Result<Option<Vec<Vec<u8>>>> {
-        let bytes = loop {
+    /// The header: the first record, `None` if the file has no record.
+    /// Must come before [`CsvBlocks::next_block`].
+    pub(super) fn header(&mut self) -> io::Result<Option<Header>> {
+        let (bytes, first_line) = loop {
+            let first_line = self.line;
             match self.cut(MIN_READ, 1)? {
                 None => return Ok(None),
                 Some((_, 0)) => continue, // blank lines
-                Some((bytes, _)) => break bytes,
+                Some((bytes, _)) => break (bytes, first_line),
             }
         };
         Ok(next_record(&bytes, 0).map(|(start, end, _)| {
-            cells(&bytes[start..end])
-                .0
-                .into_iter()
-                .map(Cow::into_owned)
-                .collect()
+            let (cells, unclosed) = cells(&bytes[start..end]);
+            Header {
+                cells: cells.into_iter().map(Cow::into_owned).collect(),
+                line: first_line + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u64,
+                unclosed,
+            }
         }))
     }
 
@@ -547,7 +559,7 @@ mod tests {
             });
             CsvBlocks::stream(Arc::clone(&path), "c.csv".into(), stream)
         };
-        let header = blocks.header().unwrap();
+        let header = blocks.header().unwrap().map(|h| h.cells);
         let columns = Arc::new(CsvColumns {
             id: None,
             text: 0,
