@@ -5,9 +5,10 @@
 //! sequential reader walks folders and cuts files into raw records (a whole
 //! text file, a block of whole JSONL lines or CSV records) without decoding
 //! them, and a parse step splits blocks into records and decodes one record
-//! (UTF-8, JSON or CSV cells, fields, date check) on any thread. Problems with one record are [`Warning`]s, returned as values;
-//! only problems that make a whole input unusable (a missing input, a
-//! truncated gzip stream, a CSV file without the text column) are errors.
+//! (UTF-8, JSON or CSV cells, fields, date check) on any thread. Problems
+//! with one record are [`Warning`]s, returned as values; only problems that
+//! make a whole input unusable (a missing input, a truncated gzip stream, a
+//! CSV file without the text column) are errors.
 //! Ordering, duplicate-id detection and parallelism are left to
 //! [`crate::corpus::pipeline`]; printing is left to the caller.
 //!
@@ -76,11 +77,11 @@ use csv_blocks::{CsvBlock, CsvBlocks};
 /// How many leading bytes of a plain file are checked for a NUL byte.
 const BINARY_PROBE: usize = 8 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-/// The least a JSONL or CSV block read asks the stream for, so that short blocks
-/// (tiny batch sizes, in tests) do not mean tiny reads.
+/// The least a JSONL or CSV block read asks the stream for, so that short
+/// blocks (tiny batch sizes, in tests) do not mean tiny reads.
 const MIN_READ: usize = 64 * 1024;
-/// The most a JSONL or CSV block holds when a batch may be larger (a batch then
-/// gathers several blocks).
+/// The most a JSONL or CSV block holds when a batch may be larger (a batch
+/// then gathers several blocks).
 const MAX_BLOCK: usize = 4 << 20;
 
 /// One input named on the command line (or built in code).
@@ -274,8 +275,7 @@ impl Raw {
     }
 
     /// How many records it holds at most (lines for a JSONL block, record
-    /// ends for a CSV block), for
-    /// batching.
+    /// ends for a CSV block), for batching.
     pub(crate) fn records(&self) -> usize {
         match self {
             Raw::Json(block) => block.lines,
