@@ -67,6 +67,7 @@ use std::sync::Arc;
 
 use memmap2::Mmap;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::corpus::Document;
 use crate::error::{Error, Result};
@@ -620,8 +621,11 @@ fn json_type(v: &serde_json::Value) -> &'static str {
 
 /// The four wanted values of one JSON object; other keys are skipped unparsed.
 #[derive(Default)]
-struct JsonFields {
+struct JsonFields<'de> {
     values: [Option<serde_json::Value>; 4],
+    /// The text field as it stands in the line, when [`FieldsSeed`] was
+    /// asked for it raw (then `values[TEXT]` is `None`).
+    raw_text: Option<&'de RawValue>,
 }
 
 const ID: usize = 0;
@@ -629,25 +633,33 @@ const TEXT: usize = 1;
 const DATE: usize = 2;
 const TITLE: usize = 3;
 
-struct FieldsSeed<'a>([&'a str; 4]);
+/// Deserializes the wanted fields by name. With `raw_text`, the text field
+/// is borrowed as it stands and decoded by [`unescape_json`]: serde_json
+/// would unescape it into a scratch buffer that grows by doubling for
+/// every line, then copy it into its string.
+struct FieldsSeed<'a> {
+    names: [&'a str; 4],
+    raw_text: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
-    type Value = JsonFields;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<JsonFields, D::Error> {
+    type Value = JsonFields<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<JsonFields<'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for FieldsSeed<'_> {
-    type Value = JsonFields;
+    type Value = JsonFields<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonFields, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonFields<'de>, A::Error> {
         let mut fields = JsonFields::default();
-        while let Some(slot) = map.next_key_seed(KeySeed(&self.0))? {
+        while let Some(slot) = map.next_key_seed(KeySeed(&self.names))? {
             match slot {
                 // Later duplicates win, as in most JSON readers.
+                Some(TEXT) if self.raw_text => fields.raw_text = Some(map.next_value()?),
                 Some(i) => fields.values[i] = Some(map.next_value()?),
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -656,6 +668,68 @@ impl<'de> Visitor<'de> for FieldsSeed<'_> {
         }
         Ok(fields)
     }
+}
+
+/// The value of a JSON string (`raw` with its quotes) that serde_json has
+/// already checked as a value, or `None` where serde_json would refuse
+/// it as a string: a `\u` escape of half a surrogate pair without the
+/// other half. The result never needs more room than `raw`.
+fn unescape_json(raw: &str) -> Option<String> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = body.as_bytes();
+    let mut text = String::with_capacity(body.len());
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+        // Backslashes and the escapes after them are ASCII, so every cut
+        // falls between characters.
+        text.push_str(&body[at..at + found]);
+        at += found + 1;
+        let escape = *bytes.get(at)?;
+        at += 1;
+        let c = match escape {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = hex4(bytes.get(at..at + 4)?)?;
+                at += 4;
+                match high {
+                    0xD800..=0xDBFF => {
+                        if bytes.get(at..at + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex4(bytes.get(at + 2..at + 6)?)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        at += 6;
+                        let c = 0x1_0000
+                            + ((u32::from(high) - 0xD800) << 10)
+                            + (u32::from(low) - 0xDC00);
+                        char::from_u32(c)?
+                    }
+                    _ => char::from_u32(u32::from(high))?,
+                }
+            }
+            _ => return None,
+        };
+        text.push(c);
+    }
+    text.push_str(&body[at..]);
+    Some(text)
+}
+
+/// Four hexadecimal digits' value.
+fn hex4(digits: &[u8]) -> Option<u16> {
+    digits.iter().try_fold(0u16, |n, &d| {
+        let v = (d as char).to_digit(16)?;
+        Some(n << 4 | v as u16)
+    })
 }
 
 /// Matches a key against the wanted field names without allocating.
@@ -694,10 +768,35 @@ fn parse_json(
         options.date_field.as_str(),
         options.title_field.as_str(),
     ];
-    let mut de = serde_json::Deserializer::from_str(line);
-    let parsed = FieldsSeed(names)
-        .deserialize(&mut de)
-        .and_then(|fields| de.end().map(|()| fields));
+    let deserialize = |raw_text| {
+        let mut de = serde_json::Deserializer::from_str(line);
+        FieldsSeed { names, raw_text }
+            .deserialize(&mut de)
+            .and_then(|fields| de.end().map(|()| fields))
+    };
+    // Where anything is wrong, serde_json reads the line again as it reads
+    // strings, for its own words on the first fault (a string's surrogate
+    // halves are not checked in a raw value).
+    let parsed = match deserialize(true) {
+        Ok(mut fields) => match fields.raw_text.take() {
+            None => Ok(fields),
+            Some(raw) => {
+                let value = if raw.get().starts_with('"') {
+                    unescape_json(raw.get()).map(serde_json::Value::String)
+                } else {
+                    serde_json::from_str(raw.get()).ok()
+                };
+                match value {
+                    Some(value) => {
+                        fields.values[TEXT] = Some(value);
+                        Ok(fields)
+                    }
+                    None => deserialize(false),
+                }
+            }
+        },
+        Err(_) => deserialize(false),
+    };
     let mut fields = match parsed {
         Ok(fields) => fields,
         Err(e) => {
@@ -1656,6 +1755,108 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(bytes).unwrap();
         enc.finish().unwrap()
+    }
+
+    /// The text field of `{"text":"BODY"}` as serde_json reads it into a
+    /// `Value`, or its error message, beside the record that the reader made
+    /// of the same line.
+    fn text_both_ways(body: &str) -> (Result<String, String>, Result<String, String>) {
+        let line = format!("{{\"id\":\"x\",\"text\":\"{body}\"}}");
+        let theirs = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(v) => Ok(v["text"].as_str().expect("a string").to_owned()),
+            Err(e) => Err(format!("c.jsonl:1: invalid JSON ({e}); skipped")),
+        };
+        let (docs, warnings) = read(&mem("c.jsonl", line.as_bytes()));
+        let ours = match (docs.as_slice(), warnings.as_slice()) {
+            ([doc], []) => Ok(doc.text.clone()),
+            ([], [w]) if w.skipped => Err(w.to_string()),
+            _ => panic!("{docs:?} {warnings:?}"),
+        };
+        (ours, theirs)
+    }
+
+    #[test]
+    fn jsonl_text_escapes_read_as_serde_json_reads_them() {
+        for body in [
+            "",
+            "plain",
+            r#"a\"b\\c\/d\be\ff\ng\rh\ti"#,
+            r"\u00e9t\u00C9 \u4e2d \ud83d\ude00 end",
+            r"\\u0041 is not an escape",
+            "caf\u{e9} \\n na\u{ef}ve",
+            // serde_json refuses these: half a surrogate pair.
+            r"lone \udc00 trail",
+            r"lone \ud800 lead",
+            r"lead \ud800\n then a line feed",
+            r"lead \ud800\u0041 then A",
+            r"two leads \ud800\ud800",
+            // And these, however the string is read.
+            r"bad \x escape",
+            r"short \u12",
+            r"not hex \u12g4",
+        ] {
+            let (ours, theirs) = text_both_ways(body);
+            assert_eq!(ours, theirs, "{body}");
+        }
+        assert_eq!(
+            text_both_ways(r"\ud83d\ude00\u00e9").0.unwrap(),
+            "\u{1F600}\u{e9}"
+        );
+    }
+
+    #[test]
+    fn unescape_json_never_needs_more_room_than_its_input() {
+        for raw in [
+            r#""\u00e9""#,
+            r#""\ud83d\ude00""#,
+            r#""\n\t""#,
+            r#""\u4e2d""#,
+        ] {
+            let text = unescape_json(raw).unwrap();
+            assert!(text.len() <= raw.len() - 2, "{raw}");
+        }
+        // What serde_json's check of a raw value lets through but a string
+        // refuses, and what is no string at all.
+        assert_eq!(unescape_json(r#""\udc00""#), None);
+        assert_eq!(unescape_json(r#""\ud800x""#), None);
+        assert_eq!(unescape_json("12"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Any string serde_json writes reads back as itself.
+        #[test]
+        fn jsonl_text_written_by_serde_json_reads_back(text in "\\PC*|[\\x00-\\x1f\"\\\\/\\u{e9}\\u{1F600}a]*") {
+            let body = serde_json::to_string(&text).unwrap();
+            let (ours, theirs) = text_both_ways(&body[1..body.len() - 1]);
+            proptest::prop_assert_eq!(&ours, &theirs);
+            proptest::prop_assert_eq!(ours, Ok(text));
+        }
+
+        /// Bodies pieced together from plain text, every escape, and `\\u`
+        /// escapes of any four hex digits (surrogates most often): read as
+        /// serde_json reads them, errors included.
+        #[test]
+        fn jsonl_text_escape_soup_reads_as_serde_json_reads_it(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[a-z \\u{e9}]{0,4}",
+                    proptest::strategy::Strategy::prop_map(proptest::sample::select(vec![
+                        r#"\""#, r"\\", r"\/", r"\b", r"\f", r"\n", r"\r", r"\t", r"\x", r"\",
+                    ]), str::to_owned),
+                    proptest::strategy::Strategy::prop_map(
+                        proptest::prop_oneof![0xD7F0u16..0xE010, proptest::num::u16::ANY],
+                        |n| format!("\\u{n:04x}"),
+                    ),
+                    "\\\\u[0-9a-fA-Fg]{0,4}",
+                ],
+                0..8,
+            ),
+        ) {
+            let body = pieces.concat();
+            let (ours, theirs) = text_both_ways(&body);
+            proptest::prop_assert_eq!(ours, theirs);
+        }
     }
 
     proptest::proptest! {
