@@ -15,6 +15,9 @@ fuzz_target!(|data: &[u8]| {
     };
     for m in mentions {
         assert!(m.start < m.end && m.end <= TEXT.len(), "{m:?}");
-        assert!(TEXT.is_char_boundary(m.start) && TEXT.is_char_boundary(m.end), "{m:?}");
+        assert!(
+            TEXT.is_char_boundary(m.start) && TEXT.is_char_boundary(m.end),
+            "{m:?}"
+        );
     }
 });

@@ -41,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
     }
     file.extend_from_slice(body);
     let whole = events(&file, None);
-    let small = events(&file, Some((1 + usize::from(knobs >> 2), 1 + usize::from(knobs & 2))));
+    let small = events(
+        &file,
+        Some((1 + usize::from(knobs >> 2), 1 + usize::from(knobs & 2))),
+    );
     assert_eq!(small, whole, "blocks of another size read differently");
 
     // The `csv` crate, reading the whole file.
@@ -54,7 +57,8 @@ fuzz_target!(|data: &[u8]| {
         match whole {
             Ok(events) => assert!(events.is_empty() && header.is_empty(), "{events:?}"),
             Err(e) => assert!(
-                e.starts_with("c.csv:") && (e.contains("no \"text\" column") || e.contains("never closed")),
+                e.starts_with("c.csv:")
+                    && (e.contains("no \"text\" column") || e.contains("never closed")),
                 "{e}"
             ),
         }

@@ -23,7 +23,10 @@ fn read(name: &str, bytes: &[u8]) -> Result<(Vec<Document>, Vec<String>), String
             for d in &mut docs {
                 d.id = same(&d.id);
             }
-            Ok((docs, warnings.iter().map(|w| same(&w.to_string())).collect()))
+            Ok((
+                docs,
+                warnings.iter().map(|w| same(&w.to_string())).collect(),
+            ))
         }
         Err(e) => Err(e.to_string()),
     }

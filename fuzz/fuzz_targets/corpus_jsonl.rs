@@ -33,7 +33,9 @@ fn run(pipeline: Pipeline<'_>) -> (Vec<Document>, Vec<(u64, String)>) {
             |event| {
                 match event {
                     Event::Document(doc, ()) => docs.push(doc),
-                    Event::Warning(w) => warnings.push((w.line, w.message.replace(&path, "c.jsonl"))),
+                    Event::Warning(w) => {
+                        warnings.push((w.line, w.message.replace(&path, "c.jsonl")))
+                    }
                 }
                 Ok::<_, comention::Error>(())
             },
@@ -43,7 +45,10 @@ fn run(pipeline: Pipeline<'_>) -> (Vec<Document>, Vec<(u64, String)>) {
 }
 
 fn lines_and_messages(warnings: &[Warning]) -> Vec<(u64, String)> {
-    warnings.iter().map(|w| (w.line, w.message.clone())).collect()
+    warnings
+        .iter()
+        .map(|w| (w.line, w.message.clone()))
+        .collect()
 }
 
 fuzz_target!(|data: &[u8]| {
