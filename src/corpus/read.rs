@@ -1048,7 +1048,7 @@ struct Lines<'a> {
 /// Where a JSONL file's bytes come from.
 enum LineSource<'a> {
     Stream(StreamBlocks<'a>),
-    Mapped(MappedLines),
+    Mapped(MappedFile),
 }
 
 /// A JSONL or CSV file read by read calls, into each block's own buffer.
@@ -1063,8 +1063,8 @@ struct StreamBlocks<'a> {
     failed: Option<io::Error>,
 }
 
-/// A memory map of the whole file; blocks are ranges of it.
-struct MappedLines {
+/// A memory map of a whole JSONL or CSV file; blocks are ranges of it.
+struct MappedFile {
     map: Arc<Mmap>,
     /// Where the next block starts.
     pos: usize,
@@ -1197,7 +1197,7 @@ impl<'a> StreamBlocks<'a> {
     }
 }
 
-impl MappedLines {
+impl MappedFile {
     /// The next block's line count and range: it ends after the first
     /// line end at or past `want_bytes` bytes, or after `want_lines`
     /// lines. (A stream may be cut earlier, at the last line end it has
@@ -1233,14 +1233,20 @@ impl MappedLines {
             lines += usize::from(rest.last() != Some(&b'\n'));
             self.map.len()
         });
+        Ok(Some((lines, self.hand_out(end))))
+    }
+
+    /// The bytes from the next block's start to `end`, as the next block:
+    /// counted into the progress, and the next block starts after them.
+    fn hand_out(&mut self, end: usize) -> BlockBytes {
+        let start = self.pos;
         self.progress.add_bytes((end - start) as u64);
         self.pos = end;
-        let range = MappedRange {
+        BlockBytes::Mapped(MappedRange {
             map: Arc::clone(&self.map),
             start,
             end,
-        };
-        Ok(Some((lines, BlockBytes::Mapped(range))))
+        })
     }
 }
 
@@ -1338,7 +1344,7 @@ impl<'a> Reader<'a> {
             self.open_csv(path, blocks)?;
             return Ok(true);
         }
-        let source = LineSource::Mapped(MappedLines { map, pos, progress });
+        let source = LineSource::Mapped(MappedFile { map, pos, progress });
         self.file = Some(FileSource::Jsonl(Lines::with_source(path, name, source)));
         Ok(true)
     }
@@ -1980,7 +1986,7 @@ mod tests {
         if file.metadata().unwrap().len() == 0 {
             return None;
         }
-        let source = LineSource::Mapped(MappedLines {
+        let source = LineSource::Mapped(MappedFile {
             map: Arc::new(unsafe { Mmap::map(&file) }.unwrap()),
             pos: 0,
             progress: Arc::default(),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use memmap2::Mmap;
 
 use super::{
-    populate, BlockBytes, CsvColumns, MappedRange, Origin, Progress, Raw, Record, Stream,
+    populate, BlockBytes, CsvColumns, MappedFile, Origin, Progress, Raw, Record, Stream,
     StreamBlocks, MIN_READ,
 };
 
@@ -253,7 +253,7 @@ pub(super) struct CsvBlocks<'a> {
 /// Where a CSV file's bytes come from.
 enum Source<'a> {
     Stream(StreamSource<'a>),
-    Mapped(MappedSource),
+    Mapped(MappedFile),
 }
 
 /// Read calls, into each block's own buffer.
@@ -264,14 +264,6 @@ struct StreamSource<'a> {
     carry_scanned: usize,
     /// The parser's state after those.
     state: CsvState,
-}
-
-/// A memory map of the whole file; blocks are ranges of it.
-struct MappedSource {
-    map: Arc<Mmap>,
-    /// Where the next block starts.
-    pos: usize,
-    progress: Arc<Progress>,
 }
 
 impl<'a> CsvBlocks<'a> {
@@ -299,7 +291,7 @@ impl<'a> CsvBlocks<'a> {
         pos: usize,
         progress: Arc<Progress>,
     ) -> Self {
-        let source = Source::Mapped(MappedSource { map, pos, progress });
+        let source = Source::Mapped(MappedFile { map, pos, progress });
         CsvBlocks {
             path,
             name,
@@ -366,7 +358,7 @@ impl<'a> CsvBlocks<'a> {
         let want_records = want_records.max(1);
         let cut = match &mut self.source {
             Source::Stream(stream) => stream.cut(want_bytes, want_records)?,
-            Source::Mapped(mapped) => mapped.cut(want_bytes, want_records)?,
+            Source::Mapped(mapped) => mapped.cut_records(want_bytes, want_records)?,
         };
         if let Some((bytes, _)) = &cut {
             self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
@@ -422,12 +414,12 @@ impl StreamSource<'_> {
     }
 }
 
-impl MappedSource {
-    /// Scans from the next block's start up to `want_bytes` bytes and cuts
-    /// at the last record end there; only a record longer than that makes
-    /// it scan on. (A stream may be cut elsewhere; the records are the
-    /// same.)
-    fn cut(
+impl MappedFile {
+    /// The next block of CSV records: scans from the next block's start up
+    /// to `want_bytes` bytes and cuts at the last record end there; only a
+    /// record longer than that makes it scan on. (A stream may be cut
+    /// elsewhere; the records are the same.)
+    fn cut_records(
         &mut self,
         want_bytes: usize,
         want_records: usize,
@@ -469,14 +461,7 @@ impl MappedSource {
             populate(&self.map, start + window, more, what_to_do)?;
             window += more;
         }
-        self.progress.add_bytes(cut as u64);
-        self.pos = start + cut;
-        let range = MappedRange {
-            map: Arc::clone(&self.map),
-            start,
-            end: start + cut,
-        };
-        Ok(Some((BlockBytes::Mapped(range), records)))
+        Ok(Some((self.hand_out(start + cut), records)))
     }
 }
 
